@@ -1,0 +1,50 @@
+import type { Argv } from 'yargs';
+import { dumpJson, dumpRaw, loadBtf, type Btf } from '../../btf/index.js';
+import { writeStdout } from '../output.js';
+
+interface DumpArgs {
+  file: string;
+  format: 'raw' | 'json';
+  json: boolean;
+  base?: string;
+  'root-id'?: number[];
+}
+
+/** bpftool reads a module's BTF from /sys/kernel/btf/<module> on top of
+ * vmlinux without being told; do the same. */
+function defaultBase(file: string): string | undefined {
+  const prefix = '/sys/kernel/btf/';
+  return file.startsWith(prefix) && file !== '/sys/kernel/btf/vmlinux' ? '/sys/kernel/btf/vmlinux' : undefined;
+}
+
+export function btfCommand(y: Argv): Argv {
+  return y.command('btf', 'BTF tools', (b) =>
+    b
+      .command(
+        'dump <file>',
+        'Print the BTF of an object file or raw BTF blob (like `bpftool btf dump file`)',
+        (c) =>
+          c
+            .positional('file', { type: 'string', demandOption: true, describe: 'ELF object, raw BTF, or .btf.gz' })
+            .option('format', {
+              alias: 'f',
+              choices: ['raw', 'json'] as const,
+              default: 'raw' as const,
+              describe: 'raw: bpftool text; json: bpftool -j',
+            })
+            .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
+            .option('base', { type: 'string', describe: 'base BTF for split BTF (module BTF)' })
+            .option('root-id', { type: 'number', array: true, describe: 'dump only these type ids' }),
+        (argv) => runDump(argv as unknown as DumpArgs),
+      )
+      .demandCommand(1, 'name a btf subcommand'),
+  );
+}
+
+function runDump(a: DumpArgs): void {
+  const basePath = a.base ?? defaultBase(a.file);
+  const base: Btf | undefined = basePath !== undefined ? loadBtf(basePath) : undefined;
+  const btf = loadBtf(a.file, { base });
+  const opts = { rootIds: a['root-id'] };
+  writeStdout(a.json || a.format === 'json' ? dumpJson(btf, opts) : dumpRaw(btf, opts));
+}

@@ -1,0 +1,10 @@
+export * from './constants.js';
+export type * from './types.js';
+export { EHDR_OFFSET, SHDR_OFFSET } from './header.js';
+export * from './sections.js';
+export { readElf, type ReadElfOptions } from './read.js';
+export { layoutElf, normalizeElf, MAX_ELF_SIZE } from './layout.js';
+export { writeElf, keepsRecordedLayout, type WriteElfOptions } from './write.js';
+export * from './symbols.js';
+export * from './relocations.js';
+export * from './build.js';

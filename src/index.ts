@@ -1,0 +1,8 @@
+/**
+ * bpfkit: an eBPF toolchain in TypeScript.
+ * Subpaths: `bpfkit/elf`, `bpfkit/btf`.
+ */
+export * as elf from './elf/index.js';
+export * as btf from './btf/index.js';
+export { BpfkitError, type ErrorCode, type ErrorLocation } from './internal/errors.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,103 @@
+/**
+ * An append-only Latin-1 text buffer for large dumps (12 MB for vmlinux).
+ * Building such output as JS strings spends most of its time in the garbage
+ * collector; writing bytes into one growing array does not, and names can be
+ * copied straight from a string table without decoding them.
+ */
+export class TextBuffer {
+  private buf: Uint8Array;
+  pos = 0;
+
+  constructor(initialCapacity = 1 << 16) {
+    this.buf = new Uint8Array(initialCapacity);
+  }
+
+  private grow(n: number): void {
+    let cap = this.buf.byteLength * 2;
+    while (cap < this.pos + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** Append a string whose characters are all < 256. */
+  str(s: string): this {
+    const n = s.length;
+    if (this.pos + n > this.buf.byteLength) this.grow(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+    return this;
+  }
+
+  /** Append pre-encoded bytes. */
+  raw(bytes: Uint8Array): this {
+    const n = bytes.byteLength;
+    if (this.pos + n > this.buf.byteLength) this.grow(n);
+    this.buf.set(bytes, this.pos);
+    this.pos += n;
+    return this;
+  }
+
+  byte(c: number): this {
+    if (this.pos + 1 > this.buf.byteLength) this.grow(1);
+    this.buf[this.pos++] = c;
+    return this;
+  }
+
+  /** Append the NUL-terminated string at `off` in `table` (without the NUL). */
+  cstr(table: Uint8Array, off: number): this {
+    // A byte loop: names are short, and subarray+set allocates per call.
+    let b = this.buf;
+    let p = this.pos;
+    const end = table.byteLength;
+    for (let i = off; i < end; i++) {
+      const c = table[i];
+      if (c === 0) break;
+      if (p >= b.byteLength) {
+        this.pos = p;
+        this.grow(1);
+        b = this.buf;
+      }
+      b[p++] = c;
+    }
+    this.pos = p;
+    return this;
+  }
+
+  /** Append a non-negative or negative integer that fits a double exactly. */
+  int(v: number): this {
+    if (this.pos + 24 > this.buf.byteLength) this.grow(24);
+    const b = this.buf;
+    if (v < 0) {
+      b[this.pos++] = 45; // '-'
+      v = -v;
+    }
+    if (v < 10) {
+      b[this.pos++] = 48 + v;
+      return this;
+    }
+    // Count digits, then fill from the right.
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    while (v >= 10) {
+      const q = Math.floor(v / 10);
+      b[--p] = 48 + (v - q * 10);
+      v = q;
+    }
+    b[--p] = 48 + v;
+    return this;
+  }
+
+  /** The text so far (a view, valid until the next append). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  toString(): string {
+    return Buffer.from(this.buf.buffer, 0, this.pos).toString('latin1');
+  }
+}

@@ -8,3 +8,4 @@ export { readBtfHeader, btfByteOrder, type BtfHeader } from './wire.js';
 export { dumpRaw, formatRaw, type DumpOptions } from './dump/raw.js';
 export { dumpJson, formatJson } from './dump/json.js';
 export * from './ext/index.js';
+export { alignOf, pointerSize, sizeOf, skipModsAndTypedefs } from './sizes.js';

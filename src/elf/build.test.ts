@@ -189,11 +189,14 @@ describe('hand-built objects', () => {
     const elf = readElf(writeElf(buildObject(false).elf));
     const before = findSection(elf, '.shstrtab')!.data.byteLength;
     findSection(elf, '.vendor')!.name = '.data'; // an existing string: reused
-    findSection(elf, '.llvm_addrsig')!.name = 'data'; // a suffix of ".data" and ".rela.data": shared
+    findSection(elf, '.llvm_addrsig')!.name = 'addrsig'; // new: appended
     addSection(elf, { name: '.maps', type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_WRITE, addralign: 8, data: new Uint8Array(32) });
+    addSection(elf, { name: '.maps', type: SHT_PROGBITS, data: new Uint8Array(1) }); // appended once
     const back = readElf(writeElf(elf));
-    expect(back.sections.map((s) => s.name).slice(-3)).toEqual(['data', '.data', '.maps']);
-    expect(findSection(back, '.shstrtab')!.data.byteLength).toBe(before + '.maps\0'.length);
+    expect(back.sections.map((s) => s.name).slice(-4)).toEqual(['addrsig', '.data', '.maps', '.maps']);
+    expect(findSection(back, '.shstrtab')!.data.byteLength).toBe(before + 'addrsig\0.maps\0'.length);
+    // Untouched sections keep their recorded name offsets.
+    expect(findSection(back, 'xdp')!.nameOffset).toBe(findSection(elf, 'xdp')!.nameOffset);
     expect(findSection(back, '.maps')!.data.byteLength).toBe(32);
   });
 

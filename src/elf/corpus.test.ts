@@ -44,7 +44,8 @@ function walk(dir: string, match: (name: string) => boolean): string[] {
 const corpusFiles = walk(corpusDir, (n) => n.endsWith('.o') || n.endsWith('.elf'));
 const testdataFiles = walk(testdataDir, (n) => n.endsWith('.o'));
 const allFiles = [...corpusFiles, ...testdataFiles];
-const label = (p: string): string => relative(join(corpusDir, '..'), p);
+// Test names relative to /work, so corpus and testdata files read as shared/... and main/...
+const label = (p: string): string => relative(join(corpusDir, '..', '..'), p);
 
 /** Byte equality without vitest's element-by-element diff, which is slow on large arrays. */
 function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {

@@ -1,5 +1,5 @@
 import { BpfkitError } from '../internal/errors.js';
-import { decodeAscii } from '../internal/strings.js';
+import { StringTableBuilder, decodeLatin1 } from '../internal/strings.js';
 import {
   ELF64_EHDR_SIZE,
   ELF64_PHDR_SIZE,
@@ -15,8 +15,6 @@ import type { ElfFile, ElfHeader, ElfSection } from './types.js';
 /** Largest output writeElf will produce; beyond this a layout is a bug or an
  * attack (e.g. a forged 2^40 alignment), not an object file. */
 export const MAX_ELF_SIZE = 0x7fff_ffff;
-
-const encoder = new TextEncoder();
 
 /**
  * Make the model self-consistent without moving anything: sizes follow the
@@ -80,9 +78,8 @@ export function normalizeElf(elf: ElfFile): ElfFile {
 
 /**
  * Point every section's nameOffset at its name. Names already at their
- * recorded offset stay; others reuse any existing occurrence (including a
- * suffix of a longer string, as linkers share ".text" with ".rel.text") or
- * are appended.
+ * recorded offset stay (so an unmodified file keeps its table byte for
+ * byte); others reuse an identical string in the table or are appended.
  */
 function syncNames(header: ElfHeader, sections: ElfSection[], file: string | undefined): void {
   const tableIndex = resolveShstrndx(header, sections);
@@ -97,45 +94,38 @@ function syncNames(header: ElfHeader, sections: ElfSection[], file: string | und
     }
     return;
   }
-  let bytes = table.data;
+  let builder: StringTableBuilder | undefined;
   for (const s of sections) {
-    if (stringAt(bytes, s.nameOffset) === s.name) continue;
-    const enc = encoder.encode(s.name);
-    let at = findString(bytes, enc);
-    if (at < 0) {
-      // Grow eagerly so that later names can share this one's bytes.
-      at = bytes.byteLength;
-      const grown = new Uint8Array(bytes.byteLength + enc.byteLength + 1);
-      grown.set(bytes);
-      grown.set(enc, bytes.byteLength);
-      bytes = grown;
-    }
-    s.nameOffset = at;
+    // Appending keeps the old bytes as a prefix, so recorded offsets stay valid.
+    if (stringAt(table.data, s.nameOffset) === s.name) continue;
+    builder ??= builderFor(table.data);
+    s.nameOffset = builder.add(s.name);
   }
-  if (bytes !== table.data) {
-    table.data = bytes;
-    table.size = bytes.byteLength;
+  if (builder !== undefined && builder.size !== table.data.byteLength) {
+    table.data = builder.finish();
+    table.size = table.data.byteLength;
   }
+}
+
+/** A builder that keeps `bytes` verbatim and knows every string in it. */
+function builderFor(bytes: Uint8Array): StringTableBuilder {
+  const b = new StringTableBuilder(bytes);
+  let start = 0;
+  while (start < bytes.byteLength) {
+    let end = bytes.indexOf(0, start);
+    if (end < 0) end = bytes.byteLength;
+    // A string without its NUL (at the very end) cannot be referenced safely.
+    if (end < bytes.byteLength) b.remember(decodeLatin1(bytes, start, end), start);
+    start = end + 1;
+  }
+  return b;
 }
 
 function stringAt(bytes: Uint8Array, offset: number): string | undefined {
   if (!(offset >= 0 && offset < bytes.byteLength)) return undefined;
   const end = bytes.indexOf(0, offset);
   if (end < 0) return undefined;
-  return decodeAscii(bytes, offset, end);
-}
-
-/** Offset of a NUL-terminated occurrence of `needle` in `bytes`, or -1. */
-function findString(bytes: Uint8Array, needle: Uint8Array): number {
-  const n = needle.byteLength;
-  for (let end = bytes.indexOf(0, n); end >= 0; end = bytes.indexOf(0, end + 1)) {
-    const start = end - n;
-    if (start < 0) continue;
-    let match = true;
-    for (let i = 0; i < n && match; i++) match = bytes[start + i] === needle[i];
-    if (match) return start;
-  }
-  return -1;
+  return decodeLatin1(bytes, offset, end);
 }
 
 /** A byte range of the output file. */

@@ -108,6 +108,3 @@ export class StringTableBuilder {
 export function decodeLatin1(b: Uint8Array, start: number, end: number): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', start, end);
 }
-
-/** @deprecated use decodeLatin1 (kept while callers move over). */
-export const decodeAscii = decodeLatin1;

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { corpusDir } from '../test-support/corpus.js';
 import { describe, expect, it } from 'vitest';
 import {
   EHDR_OFFSET,
@@ -282,7 +282,7 @@ describe('hand-built objects', () => {
 
 describe('corpus objects survive edits', () => {
   it('adding a section to a clang object keeps everything else readable', () => {
-    const path = fileURLToPath(new URL('../../../shared/corpus/cilium-ebpf/testdata/loader-eb.elf', import.meta.url));
+    const path = join(corpusDir, 'cilium-ebpf/testdata/loader-eb.elf');
     const bytes = new Uint8Array(readFileSync(path));
     const elf = readElf(bytes, { file: path });
     addSection(elf, { name: '.note.bpfkit', type: 7, addralign: 4, data: new Uint8Array(12).fill(1) });

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusDir, corpusObjects, label, testdataDir, testdataObjects } from '../test-support/corpus.js';
 import {
   R_BPF_64_32,
   R_BPF_64_64,
@@ -27,25 +27,9 @@ import {
   type ElfFile,
 } from './index.js';
 
-const corpusDir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-const testdataDir = fileURLToPath(new URL('../../testdata/', import.meta.url));
-
-function walk(dir: string, match: (name: string) => boolean): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p, match));
-    else if (match(name)) out.push(p);
-  }
-  return out;
-}
-
-const corpusFiles = walk(corpusDir, (n) => n.endsWith('.o') || n.endsWith('.elf'));
-const testdataFiles = walk(testdataDir, (n) => n.endsWith('.o'));
+const corpusFiles = corpusObjects();
+const testdataFiles = testdataObjects();
 const allFiles = [...corpusFiles, ...testdataFiles];
-// Test names relative to /work, so corpus and testdata files read as shared/... and main/...
-const label = (p: string): string => relative(join(corpusDir, '..', '..'), p);
 
 /** Byte equality without vitest's element-by-element diff, which is slow on large arrays. */
 function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {

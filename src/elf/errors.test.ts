@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusDir } from '../test-support/corpus.js';
 import { BpfkitError, type ErrorCode } from '../internal/errors.js';
 import {
   EHDR_OFFSET,
@@ -15,7 +16,7 @@ import {
   type ElfFile,
 } from './index.js';
 
-const corpus = (rel: string): string => fileURLToPath(new URL(`../../../shared/corpus/cilium-ebpf/${rel}`, import.meta.url));
+const corpus = (rel: string): string => join(corpusDir, 'cilium-ebpf', rel);
 const LE_PATH = corpus('testdata/loader-el.elf');
 const BE_PATH = corpus('testdata/loader-eb.elf');
 const le = new Uint8Array(readFileSync(LE_PATH));

@@ -1,5 +1,7 @@
 import { BpfkitError } from './errors.js';
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * A bounds-checked cursor over bytes. The byte order is a run-time property
  * of each reader because BPF objects come in both orders and the order is only
@@ -95,7 +97,7 @@ export class Reader {
   u64n(what = 'value'): number {
     const at = this.pos;
     const v = this.u64();
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
+    if (v > MAX_SAFE) {
       throw new BpfkitError('OUT_OF_RANGE', `${what} 0x${v.toString(16)} is beyond any possible input size`, {
         offset: this.base + at,
       });

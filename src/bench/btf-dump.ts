@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
+import { ratio, runAlternating, runOnce, type Command } from './measure.js';
+
+/**
+ * `bpfkit btf dump` against `bpftool btf dump file`, whole process, raw text
+ * and JSON, with stdout to /dev/null and to a regular file. A whole process
+ * is what a user runs, so Node's start-up and module loading count.
+ */
+export const btfDump: Benchmark = {
+  id: 'btf-dump',
+  title: 'btf dump vmlinux: bpfkit vs bpftool (whole process)',
+  run(ctx: BenchContext): BenchResult {
+    const res = emptyResult(this);
+    const file = ctx.vmlinux;
+    if (!existsSync(file)) {
+      res.skipped.push({ case: 'all', reason: `${file} is absent (the kernel exposes no BTF here)` });
+      return res;
+    }
+    res.input = file;
+    const bpftool = 'path' in ctx.bpftool ? ctx.bpftool.path : undefined;
+    if (bpftool === undefined && 'missing' in ctx.bpftool) {
+      res.skipped.push({ case: 'bpftool comparison', reason: ctx.bpftool.missing });
+    }
+    const runs = ctx.runs(15, 5);
+    const dir = ctx.tmpDir();
+
+    for (const format of ['raw', 'json'] as const) {
+      const ours: Command = {
+        label: 'bpfkit',
+        file: process.execPath,
+        args: [ctx.cli, 'btf', 'dump', file, ...(format === 'json' ? ['--json'] : [])],
+      };
+      const cmds: Command[] = [ours];
+      if (bpftool !== undefined) {
+        cmds.push({
+          label: 'bpftool',
+          file: bpftool,
+          args: [...(format === 'json' ? ['-j'] : []), 'btf', 'dump', 'file', file],
+        });
+      }
+      const outFile = (c: number): { kind: 'file'; path: string } => ({ kind: 'file', path: join(dir, `${cmds[c].label}.${format}`) });
+
+      // One run of each to a file before timing: it warms the page cache and
+      // the binaries, and lets us check that both print the same bytes.
+      for (let c = 0; c < cmds.length; c++) runOnce(cmds[c], outFile(c));
+      if (cmds.length === 2) {
+        const diff = firstDifference(readFileSync(outFile(0).path), readFileSync(outFile(1).path));
+        if (diff !== undefined) res.warnings.push(`${format}: bpfkit and bpftool outputs differ (${diff})`);
+      }
+
+      for (const target of ['/dev/null', 'file'] as const) {
+        const name = `${format === 'json' ? 'btf dump --json' : 'btf dump'} > ${target === 'file' ? 'regular file' : '/dev/null'}`;
+        const stats = runAlternating(cmds, {
+          runs,
+          stdout: (c) => (target === 'file' ? outFile(c) : { kind: 'null' }),
+          progress: (i, n) => ctx.progress(`btf-dump: ${name} ${i}/${n}`),
+        });
+        if (cmds.length === 2) {
+          res.pairs.push({
+            case: name,
+            ours: { label: 'bpfkit', stats: stats[0] },
+            theirs: { label: 'bpftool', stats: stats[1] },
+            ratio: ratio(stats[0], stats[1]),
+          });
+        } else {
+          res.singles.push({ case: `bpfkit ${name}`, stats: stats[0] });
+        }
+      }
+    }
+    return res;
+  },
+};
+
+/** Where two outputs first differ, as "line N, byte M", or undefined. */
+function firstDifference(a: Buffer, b: Buffer): string | undefined {
+  if (a.equals(b)) return undefined;
+  const n = Math.min(a.byteLength, b.byteLength);
+  let line = 1;
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return `first at line ${line}, byte ${i}; sizes ${a.byteLength} and ${b.byteLength}`;
+    if (a[i] === 10) line++;
+  }
+  return a.byteLength === b.byteLength ? undefined : `one is a prefix of the other; sizes ${a.byteLength} and ${b.byteLength}`;
+}

@@ -67,7 +67,8 @@ function parseInner(bytes: Uint8Array, opts: ParseBtfOptions): Btf {
   const strBase = base === undefined ? 0 : base.strOffsetBase + base.strings.size;
   const typeFileOff = h.hdrLen + h.typeOff;
   const offsets = indexTypes(typesBytes, le, typeFileOff, firstId, strBase, strBytes.byteLength, layout);
-  const wire = new BtfWire(typesBytes, le, offsets, strBytes, strBase, firstId, baseWire, typeFileOff, layout);
+  const strBuf = Buffer.from(strBytes.buffer, strBytes.byteOffset, strBytes.byteLength);
+  const wire = new BtfWire(typesBytes, le, offsets, strBuf, strBase, firstId, baseWire, typeFileOff, layout);
   return new Btf({ wire, strings: new StringTable(strBytes), base, littleEndian: le, header: h, layout });
 }
 

@@ -20,7 +20,7 @@ export class BtfWire {
     readonly littleEndian: boolean,
     offsets: Uint32Array,
     /** Own string table. */
-    readonly strBytes: Uint8Array,
+    readonly strBytes: Buffer,
     /** Offset of strBytes[0] in the combined (base + own) string space. */
     readonly strBase: number,
     /** First own type id. */
@@ -53,7 +53,7 @@ export class BtfWire {
   }
 
   /** [string table bytes, offset within them] for a combined-space offset. */
-  strTable(off: number): [Uint8Array, number] {
+  strTable(off: number): [Buffer, number] {
     if (off < this.strBase && this.base !== undefined) return this.base.strTable(off);
     return [this.strBytes, off - this.strBase];
   }

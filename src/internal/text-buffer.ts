@@ -4,6 +4,11 @@
  * collector; writing bytes into one growing array does not, and names can be
  * copied straight from a string table without decoding them.
  */
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
+
+/** \b \t \n (11: none) \f \r as the letter after the backslash. */
+const JSON_ESCAPE_LETTER: Record<number, number> = { 8: 98, 9: 116, 10: 110, 12: 102, 13: 114 };
+
 export class TextBuffer {
   private buf: Uint8Array;
   pos = 0;
@@ -66,7 +71,38 @@ export class TextBuffer {
     return this;
   }
 
-  /** Append a non-negative or negative integer that fits a double exactly. */
+  /**
+   * Append the NUL-terminated string at `off` as a JSON string body the way
+   * bpftool's json_writer escapes it: only `"`, `\\`, and \b \f \n \r \t;
+   * every other byte is copied as is.
+   */
+  cstrJson(table: Uint8Array, off: number): this {
+    let b = this.buf;
+    let p = this.pos;
+    const end = table.byteLength;
+    for (let i = off; i < end; i++) {
+      const c = table[i];
+      if (c === 0) break;
+      if (p + 2 > b.byteLength) {
+        this.pos = p;
+        this.grow(2);
+        b = this.buf;
+      }
+      if (c === 34 || c === 92) {
+        b[p++] = 92;
+        b[p++] = c;
+      } else if (c < 14 && c >= 8 && c !== 11) {
+        b[p++] = 92;
+        b[p++] = JSON_ESCAPE_LETTER[c];
+      } else {
+        b[p++] = c;
+      }
+    }
+    this.pos = p;
+    return this;
+  }
+
+  /** Append an integer that fits a double exactly. */
   int(v: number): this {
     if (this.pos + 24 > this.buf.byteLength) this.grow(24);
     const b = this.buf;
@@ -78,18 +114,21 @@ export class TextBuffer {
       b[this.pos++] = 48 + v;
       return this;
     }
-    // Count digits, then fill from the right.
-    let digits = 1;
-    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
-    let p = this.pos + digits;
-    this.pos = p;
-    while (v >= 10) {
-      const q = Math.floor(v / 10);
-      b[--p] = 48 + (v - q * 10);
-      v = q;
+    if (v < 0x80000000) {
+      // Small-integer arithmetic: most numbers here are ids and offsets.
+      let digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : 10;
+      if (digits === 10) for (digits = 7; digits < 10 && v >= POW10[digits]; digits++);
+      let p = this.pos + digits;
+      this.pos = p;
+      while (v >= 10) {
+        const q = (v / 10) | 0;
+        b[--p] = 48 + v - q * 10;
+        v = q;
+      }
+      b[--p] = 48 + v;
+      return this;
     }
-    b[--p] = 48 + v;
-    return this;
+    return this.str(String(v));
   }
 
   /** The text so far (a view, valid until the next append). */

@@ -63,104 +63,132 @@ export function formatRaw(btf: Btf, opts: DumpOptions = {}): string {
   return Buffer.from(dumpRaw(btf, opts)).toString('latin1');
 }
 
+/**
+ * Per-kind printers, one small function each: V8 compiles a small function
+ * quickly and a kind first met late in the input (vmlinux ends with its
+ * DATASECs) then deoptimises only its own printer, not one big switch.
+ */
+type KindPrinter = (out: TextBuffer, w: BtfWire, p: number, vlen: number, kflag: boolean, sot: number) => void;
+
+const printType: KindPrinter = (out, _w, _p, _v, _k, sot) => {
+  out.str(' type_id=').int(sot);
+};
+
+const printSize: KindPrinter = (out, _w, _p, _v, _k, sot) => {
+  out.str(' size=').int(sot);
+};
+
+const printInt: KindPrinter = (out, w, p, _v, _k, sot) => {
+  const d = w.u32(p + 12);
+  out.str(' size=').int(sot).str(' bits_offset=').int((d >>> 16) & 0xff);
+  out.str(' nr_bits=').int(d & 0xff).str(' encoding=').str(intEncodingName((d >>> 24) & 0x0f));
+};
+
+const printArray: KindPrinter = (out, w, p) => {
+  out.str(' type_id=').int(w.u32(p + 12)).str(' index_type_id=').int(w.u32(p + 16)).str(' nr_elems=').int(w.u32(p + 20));
+};
+
+// bpftool 7.1 reads vlen as 16 bits; BTF it accepts never has more, so
+// printing every record is the same output.
+const printComposite: KindPrinter = (out, w, p, vlen, kflag, sot) => {
+  out.str(' size=').int(sot).str(' vlen=').int(vlen);
+  for (let j = 0, m = p + 12; j < vlen; j++, m += 12) {
+    const off = w.u32(m + 8);
+    out.str("\n\t'");
+    putName(out, w, w.u32(m));
+    out.str("' type_id=").int(w.u32(m + 4)).str(' bits_offset=').int(kflag ? off & 0xffffff : off);
+    if (kflag && off >>> 24 !== 0) out.str(' bitfield_size=').int(off >>> 24);
+  }
+};
+
+const printEnum: KindPrinter = (out, w, p, vlen, kflag, sot) => {
+  out.str(kflag ? ' encoding=SIGNED' : ' encoding=UNSIGNED').str(' size=').int(sot).str(' vlen=').int(vlen);
+  for (let j = 0, m = p + 12; j < vlen; j++, m += 8) {
+    out.str("\n\t'");
+    putName(out, w, w.u32(m));
+    out.str("' val=").int(kflag ? w.i32(m + 4) : w.u32(m + 4));
+  }
+};
+
+const printEnum64: KindPrinter = (out, w, p, vlen, kflag, sot) => {
+  out.str(kflag ? ' encoding=SIGNED' : ' encoding=UNSIGNED').str(' size=').int(sot).str(' vlen=').int(vlen);
+  for (let j = 0, m = p + 12; j < vlen; j++, m += 12) {
+    out.str("\n\t'");
+    putName(out, w, w.u32(m));
+    out.str("' val=").str(enum64Text(w, m, kflag)).str(kflag ? 'LL' : 'ULL');
+  }
+};
+
+const printFwd: KindPrinter = (out, _w, _p, _v, kflag) => {
+  out.str(kflag ? ' fwd_kind=union' : ' fwd_kind=struct');
+};
+
+const printFunc: KindPrinter = (out, _w, _p, vlen, _k, sot) => {
+  out.str(' type_id=').int(sot).str(' linkage=').str(linkageName(vlen));
+};
+
+const printFuncProto: KindPrinter = (out, w, p, vlen, _k, sot) => {
+  out.str(' ret_type_id=').int(sot).str(' vlen=').int(vlen);
+  for (let j = 0, m = p + 12; j < vlen; j++, m += 8) {
+    out.str("\n\t'");
+    putName(out, w, w.u32(m));
+    out.str("' type_id=").int(w.u32(m + 4));
+  }
+};
+
+const printVar: KindPrinter = (out, w, p, _v, _k, sot) => {
+  out.str(' type_id=').int(sot).str(', linkage=').str(linkageName(w.u32(p + 12)));
+};
+
+const printDatasec: KindPrinter = (out, w, p, vlen, _k, sot) => {
+  out.str(' size=').int(sot).str(' vlen=').int(vlen);
+  const count = w.typeCount;
+  for (let j = 0, m = p + 12; j < vlen; j++, m += 12) {
+    const t = w.u32(m);
+    out.str('\n\ttype_id=').int(t).str(' offset=').int(w.u32(m + 4)).str(' size=').int(w.u32(m + 8));
+    if (t < count) {
+      out.str(' (').str(safeKindName(w.kindOf(t))).str(" '");
+      putName(out, w, w.nameOffOf(t));
+      out.str("')");
+    }
+  }
+};
+
+const printDeclTag: KindPrinter = (out, w, p, _v, _k, sot) => {
+  out.str(' type_id=').int(sot).str(' component_idx=').int(w.i32(p + 12));
+};
+
+const printNothing: KindPrinter = () => {};
+
+const PRINTERS: KindPrinter[] = [];
+PRINTERS[Kind.Int] = printInt;
+PRINTERS[Kind.Ptr] = printType;
+PRINTERS[Kind.Array] = printArray;
+PRINTERS[Kind.Struct] = printComposite;
+PRINTERS[Kind.Union] = printComposite;
+PRINTERS[Kind.Enum] = printEnum;
+PRINTERS[Kind.Fwd] = printFwd;
+PRINTERS[Kind.Typedef] = printType;
+PRINTERS[Kind.Volatile] = printType;
+PRINTERS[Kind.Const] = printType;
+PRINTERS[Kind.Restrict] = printType;
+PRINTERS[Kind.Func] = printFunc;
+PRINTERS[Kind.FuncProto] = printFuncProto;
+PRINTERS[Kind.Var] = printVar;
+PRINTERS[Kind.Datasec] = printDatasec;
+PRINTERS[Kind.Float] = printSize;
+PRINTERS[Kind.DeclTag] = printDeclTag;
+PRINTERS[Kind.TypeTag] = printType;
+PRINTERS[Kind.Enum64] = printEnum64;
+
 function rawType(out: TextBuffer, w: BtfWire, id: number): void {
   const p = w.offsets[id - w.firstId];
   const info = w.u32(p + 4);
   const kind = infoKind(info);
-  const vlen = infoVlen(info);
-  const kflag = infoKflag(info);
-  const sot = w.u32(p + 8);
-  const q = p + 12;
   out.byte(91).int(id).str('] ').str(safeKindName(kind)).str(" '");
   putName(out, w, w.u32(p));
   out.byte(39);
-  switch (kind) {
-    case Kind.Int: {
-      const d = w.u32(q);
-      out.str(' size=').int(sot).str(' bits_offset=').int((d >>> 16) & 0xff);
-      out.str(' nr_bits=').int(d & 0xff).str(' encoding=').str(intEncodingName((d >>> 24) & 0x0f));
-      break;
-    }
-    case Kind.Ptr:
-    case Kind.Const:
-    case Kind.Volatile:
-    case Kind.Restrict:
-    case Kind.Typedef:
-    case Kind.TypeTag:
-      out.str(' type_id=').int(sot);
-      break;
-    case Kind.Array:
-      out.str(' type_id=').int(w.u32(q)).str(' index_type_id=').int(w.u32(q + 4)).str(' nr_elems=').int(w.u32(q + 8));
-      break;
-    case Kind.Struct:
-    case Kind.Union:
-      // bpftool 7.1 reads vlen as 16 bits for these; wider vlens cannot
-      // occur in BTF it accepts, so printing all members is equivalent.
-      out.str(' size=').int(sot).str(' vlen=').int(vlen);
-      for (let j = 0, m = q; j < vlen; j++, m += 12) {
-        const off = w.u32(m + 8);
-        out.str("\n\t'");
-        putName(out, w, w.u32(m));
-        out.str("' type_id=").int(w.u32(m + 4)).str(' bits_offset=').int(kflag ? off & 0xffffff : off);
-        if (kflag && off >>> 24 !== 0) out.str(' bitfield_size=').int(off >>> 24);
-      }
-      break;
-    case Kind.Enum:
-      out.str(kflag ? ' encoding=SIGNED' : ' encoding=UNSIGNED').str(' size=').int(sot).str(' vlen=').int(vlen);
-      for (let j = 0, m = q; j < vlen; j++, m += 8) {
-        out.str("\n\t'");
-        putName(out, w, w.u32(m));
-        out.str("' val=").int(kflag ? w.i32(m + 4) : w.u32(m + 4));
-      }
-      break;
-    case Kind.Enum64:
-      out.str(kflag ? ' encoding=SIGNED' : ' encoding=UNSIGNED').str(' size=').int(sot).str(' vlen=').int(vlen);
-      for (let j = 0, m = q; j < vlen; j++, m += 12) {
-        out.str("\n\t'");
-        putName(out, w, w.u32(m));
-        out.str("' val=").str(enum64Text(w, m, kflag)).str(kflag ? 'LL' : 'ULL');
-      }
-      break;
-    case Kind.Fwd:
-      out.str(kflag ? ' fwd_kind=union' : ' fwd_kind=struct');
-      break;
-    case Kind.Func:
-      out.str(' type_id=').int(sot).str(' linkage=').str(linkageName(vlen));
-      break;
-    case Kind.FuncProto:
-      out.str(' ret_type_id=').int(sot).str(' vlen=').int(vlen);
-      for (let j = 0, m = q; j < vlen; j++, m += 8) {
-        out.str("\n\t'");
-        putName(out, w, w.u32(m));
-        out.str("' type_id=").int(w.u32(m + 4));
-      }
-      break;
-    case Kind.Var:
-      out.str(' type_id=').int(sot).str(', linkage=').str(linkageName(w.u32(q)));
-      break;
-    case Kind.Datasec: {
-      out.str(' size=').int(sot).str(' vlen=').int(vlen);
-      const count = w.typeCount;
-      for (let j = 0, m = q; j < vlen; j++, m += 12) {
-        const t = w.u32(m);
-        out.str('\n\ttype_id=').int(t).str(' offset=').int(w.u32(m + 4)).str(' size=').int(w.u32(m + 8));
-        if (t < count) {
-          out.str(' (').str(safeKindName(w.kindOf(t))).str(" '");
-          putName(out, w, w.nameOffOf(t));
-          out.str("')");
-        }
-      }
-      break;
-    }
-    case Kind.Float:
-      out.str(' size=').int(sot);
-      break;
-    case Kind.DeclTag:
-      out.str(' type_id=').int(sot).str(' component_idx=').int(w.i32(q));
-      break;
-    default:
-      break;
-  }
+  (PRINTERS[kind] ?? printNothing)(out, w, p, infoVlen(info), infoKflag(info), w.u32(p + 8));
   out.byte(10);
 }
 

@@ -63,3 +63,18 @@ for (const order of ['bpfel', 'bpfeb']) {
     });
   });
 }
+
+describe('sizes on hostile BTF', () => {
+  it('a struct whose members all refer back to it is an error, not an endless walk', async () => {
+    const { Btf: BtfClass } = await import('./btf.js');
+    const { StringTable } = await import('../internal/strings.js');
+    const members = Array.from({ length: 16 }, (_, i) => ({ name: `m${i}`, nameOff: 0, type: 1, bitsOffset: i * 8, bitfieldSize: 0 }));
+    const btf = new BtfClass({
+      types: [{ id: 1, kind: Kind.Struct, name: 'loop', nameOff: 0, kflag: false, size: 16, members }],
+      strings: new StringTable(new Uint8Array(0)),
+      littleEndian: true,
+    });
+    expect(() => alignOf(btf, 1)).toThrow(/contains itself/);
+    expect(sizeOf(btf, 1)).toBe(16);
+  });
+});

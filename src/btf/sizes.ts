@@ -108,39 +108,57 @@ export function sizeOf(btf: Btf, id: number): number {
  * min(size, pointer size); a struct or union to its largest member unless
  * a member sits off its natural alignment or the size is not a multiple of
  * it, in which case it must be packed and aligns to 1.
+ *
+ * Composite results are memoised for the call and a composite that contains
+ * itself is an error: without both, hostile BTF (a struct whose members all
+ * refer back to it) makes the walk exponential.
  */
-export function alignOf(btf: Btf, id: number, depth = 0): number {
-  if (depth > MAX_RESOLVE_DEPTH) return fail(id, `type chain deeper than ${MAX_RESOLVE_DEPTH}`);
-  const t = btf.type(id);
-  if (t === undefined) return fail(id, 'void has no alignment');
-  switch (t.kind) {
-    case Kind.Int:
-    case Kind.Enum:
-    case Kind.Enum64:
-    case Kind.Float:
-      return Math.min(pointerSize(btf), t.size);
-    case Kind.Ptr:
-      return pointerSize(btf);
-    case Kind.Typedef:
-    case Kind.Volatile:
-    case Kind.Const:
-    case Kind.Restrict:
-    case Kind.TypeTag:
-      return alignOf(btf, t.type, depth + 1);
-    case Kind.Array:
-      return alignOf(btf, t.type, depth + 1);
-    case Kind.Struct:
-    case Kind.Union: {
-      let max = 1;
-      for (const m of t.members) {
-        const a = alignOf(btf, m.type, depth + 1);
-        if (a > max) max = a;
-        if (m.bitfieldSize === 0 && m.bitsOffset % (8 * a) !== 0) return 1;
+export function alignOf(btf: Btf, id: number): number {
+  const memo = new Map<number, number>();
+  const inProgress = new Set<number>();
+  const walk = (tid: number, depth: number): number => {
+    if (depth > MAX_RESOLVE_DEPTH) return fail(id, `type chain deeper than ${MAX_RESOLVE_DEPTH}`);
+    const t = btf.type(tid);
+    if (t === undefined) return fail(id, 'void has no alignment');
+    switch (t.kind) {
+      case Kind.Int:
+      case Kind.Enum:
+      case Kind.Enum64:
+      case Kind.Float:
+        return Math.min(pointerSize(btf), t.size);
+      case Kind.Ptr:
+        return pointerSize(btf);
+      case Kind.Typedef:
+      case Kind.Volatile:
+      case Kind.Const:
+      case Kind.Restrict:
+      case Kind.TypeTag:
+      case Kind.Array:
+        return walk(t.type, depth + 1);
+      case Kind.Struct:
+      case Kind.Union: {
+        const known = memo.get(tid);
+        if (known !== undefined) return known;
+        if (inProgress.has(tid)) return fail(tid, 'the struct or union contains itself');
+        inProgress.add(tid);
+        let max = 1;
+        let packed = false;
+        for (const m of t.members) {
+          const a = walk(m.type, depth + 1);
+          if (a > max) max = a;
+          if (m.bitfieldSize === 0 && m.bitsOffset % (8 * a) !== 0) {
+            packed = true;
+            break;
+          }
+        }
+        inProgress.delete(tid);
+        const result = packed || t.size % max !== 0 ? 1 : max;
+        memo.set(tid, result);
+        return result;
       }
-      if (t.size % max !== 0) return 1;
-      return max;
+      default:
+        return fail(id, 'a type of this kind has no alignment');
     }
-    default:
-      return fail(id, 'a type of this kind has no alignment');
-  }
+  };
+  return walk(id, 0);
 }

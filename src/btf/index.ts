@@ -3,7 +3,7 @@ export * from './kinds.js';
 export * from './types.js';
 export { parseBtf, type ParseBtfOptions } from './parse.js';
 export { encodeBtf, type EncodeBtfOptions } from './encode.js';
-export { btfFromBytes, loadBtf, sniffBtfContainer, type BtfContainer, type LoadBtfOptions } from './load.js';
+export { btfExtFromElf, btfFromBytes, btfFromElf, loadBtf, MAX_DECOMPRESSED, sectionWithData, sniffBtfContainer, type BtfContainer, type LoadBtfOptions } from './load.js';
 export { readBtfHeader, btfByteOrder, type BtfHeader } from './wire.js';
 export { dumpRaw, formatRaw, type DumpOptions } from './dump/raw.js';
 export { dumpJson, formatJson } from './dump/json.js';

@@ -2,10 +2,36 @@ import { gunzipSync } from 'node:zlib';
 import { BpfkitError } from '../internal/errors.js';
 import { readBytes } from '../internal/files.js';
 import { readElf } from '../elf/read.js';
-import { findSection } from '../elf/sections.js';
+import { findSection, hasFileData, sectionPosition } from '../elf/sections.js';
+import type { ElfFile, ElfSection } from '../elf/types.js';
 import type { Btf } from './btf.js';
 import { parseBtf } from './parse.js';
+import { parseBtfExt } from './ext/parse.js';
+import type { BtfExt } from './ext/types.js';
 import { btfByteOrder } from './wire.js';
+
+/**
+ * Largest decompressed BTF accepted. Kernel BTF is 5-10 MB; the cap keeps a
+ * small hostile .gz from making the parser allocate gigabytes.
+ */
+export const MAX_DECOMPRESSED = 128 << 20;
+
+/**
+ * The named section, which must exist and hold bytes in the file (a NOBITS
+ * or NULL section's offset means nothing, so errors could not point into it).
+ */
+export function sectionWithData(elf: ElfFile, name: string, file: string | undefined): ElfSection {
+  const sec = findSection(elf, name);
+  if (sec === undefined) throw new BpfkitError('BAD_VALUE', `the object has no ${name} section`, { file });
+  if (!hasFileData(sec.type)) {
+    throw new BpfkitError('BAD_VALUE', `${name} has section type ${sec.type}, which holds no data in the file`, {
+      file,
+      section: name,
+      offset: Number(elf.header.shoff) + sectionPosition(elf, sec) * 64,
+    });
+  }
+  return sec;
+}
 
 export type BtfContainer = 'raw' | 'elf' | 'gzip';
 
@@ -30,16 +56,12 @@ export interface LoadBtfOptions {
 export function btfFromBytes(bytes: Uint8Array, opts: LoadBtfOptions = {}): Btf {
   const file = opts.file;
   switch (sniffBtfContainer(bytes)) {
-    case 'elf': {
-      const elf = readElf(bytes, { file });
-      const sec = findSection(elf, '.BTF');
-      if (sec === undefined) throw new BpfkitError('BAD_VALUE', 'the object has no .BTF section', { file });
-      return parseBtf(sec.data, { base: opts.base, file, section: '.BTF', fileOffset: sec.offset });
-    }
+    case 'elf':
+      return btfFromElf(readElf(bytes, { file }), opts);
     case 'gzip': {
       let raw: Uint8Array;
       try {
-        raw = gunzipSync(bytes, { maxOutputLength: 1 << 30 });
+        raw = gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED });
       } catch (e) {
         throw new BpfkitError('BAD_VALUE', `gzip data does not decompress: ${(e as Error).message}`, { file, offset: 0 });
       }
@@ -51,6 +73,21 @@ export function btfFromBytes(bytes: Uint8Array, opts: LoadBtfOptions = {}): Btf 
     default:
       throw new BpfkitError('BAD_MAGIC', 'neither an ELF object nor raw BTF (nor gzip of one)', { file, offset: 0 });
   }
+}
+
+/** The `.BTF` of an ELF object read with readElf. */
+export function btfFromElf(elf: ElfFile, opts: LoadBtfOptions = {}): Btf {
+  const file = opts.file ?? elf.fileName;
+  const sec = sectionWithData(elf, '.BTF', file);
+  return parseBtf(sec.data, { base: opts.base, file, section: '.BTF', fileOffset: sec.offset });
+}
+
+/** The `.BTF.ext` of an ELF object, with names resolved through its
+ * `.BTF` when given; undefined when the object has none. */
+export function btfExtFromElf(elf: ElfFile, btf: Btf | undefined, file = elf.fileName): BtfExt | undefined {
+  if (findSection(elf, '.BTF.ext') === undefined) return undefined;
+  const sec = sectionWithData(elf, '.BTF.ext', file);
+  return parseBtfExt(sec.data, { btf, file, fileOffset: sec.offset });
 }
 
 export function loadBtf(path: string, opts: LoadBtfOptions = {}): Btf {

@@ -22,6 +22,10 @@ export interface ErrorLocation {
   section?: string;
   /** BTF type id. */
   typeId?: number;
+  /** ELF symbol (program, map or variable name). */
+  symbol?: string;
+  /** Instruction index within its program or section. */
+  insn?: number;
   /** Byte offset, relative to the start of the file when `file` is set and
    * the parser knows the section's place, otherwise to the section. */
   offset?: number;
@@ -33,6 +37,8 @@ export class BpfkitError extends Error {
   file?: string;
   section?: string;
   typeId?: number;
+  symbol?: string;
+  insn?: number;
   offset?: number;
 
   constructor(code: ErrorCode, detail: string, where: ErrorLocation = {}) {
@@ -43,6 +49,8 @@ export class BpfkitError extends Error {
     this.file = where.file;
     this.section = where.section;
     this.typeId = where.typeId;
+    this.symbol = where.symbol;
+    this.insn = where.insn;
     this.offset = where.offset;
     this.message = this.describe();
   }
@@ -55,6 +63,8 @@ export class BpfkitError extends Error {
     if (this.file === undefined && where.file !== undefined) this.file = where.file;
     if (this.section === undefined && where.section !== undefined) this.section = where.section;
     if (this.typeId === undefined && where.typeId !== undefined) this.typeId = where.typeId;
+    if (this.symbol === undefined && where.symbol !== undefined) this.symbol = where.symbol;
+    if (this.insn === undefined && where.insn !== undefined) this.insn = where.insn;
     if (where.baseOffset !== undefined && this.offset !== undefined) this.offset += where.baseOffset;
     else if (this.offset === undefined && where.offset !== undefined) this.offset = where.offset;
     this.message = this.describe();
@@ -65,6 +75,8 @@ export class BpfkitError extends Error {
     const parts: string[] = [];
     if (this.file !== undefined) parts.push(this.file);
     if (this.section !== undefined) parts.push(`section ${this.section}`);
+    if (this.symbol !== undefined) parts.push(`'${this.symbol}'`);
+    if (this.insn !== undefined) parts.push(`insn ${this.insn}`);
     if (this.typeId !== undefined) parts.push(`type [${this.typeId}]`);
     if (this.offset !== undefined) parts.push(`offset 0x${this.offset.toString(16)}`);
     const where = parts.length > 0 ? parts.join(', ') + ': ' : '';

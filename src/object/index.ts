@@ -1,0 +1,5 @@
+export * from './types.js';
+export { openObject, openObjectFile, type OpenObjectOptions } from './open.js';
+export { findSecDef, SECTION_DEFS, secDefMatches, type SecDef, type SecMatch } from './sec-defs.js';
+export * from './bpf-enums.js';
+export { typeDescription } from './type-names.js';

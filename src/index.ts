@@ -4,5 +4,6 @@
  */
 export * as elf from './elf/index.js';
 export * as btf from './btf/index.js';
+export * as object from './object/index.js';
 export { BpfkitError, type ErrorCode, type ErrorLocation } from './internal/errors.js';
 export { VERSION } from './version.js';

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { BpfkitError } from '../internal/errors.js';
 import { btfCommand } from './commands/btf.js';
+import { inspectCommand } from './commands/inspect.js';
 import { VERSION } from '../version.js';
 
 // yargs 17's CommonJS entry is one prebuilt file: it loads in about 15 ms,
@@ -14,6 +15,7 @@ const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: string[]) 
 function main(argv: string[]): void {
   let y = yargs(argv).scriptName('bpfkit').version(VERSION).strict().demandCommand(1, 'name a command').help();
   y = btfCommand(y);
+  y = inspectCommand(y);
   y.fail((msg, err) => {
     if (err) throw err;
     process.stderr.write(`bpfkit: ${msg}\n(see bpfkit --help)\n`);

@@ -186,9 +186,10 @@ export function findLegacyMaps(ctx: MapContext): BpfMap[] {
   });
 }
 
-/** One ARRAY map per global-data section, as libbpf creates them. */
+/** One ARRAY map per non-empty global-data section, as libbpf creates them
+ * (GCC leaves empty .data/.bss sections that libbpf skips). */
 export function dataMaps(sections: DataSection[], btf: Btf | undefined): BpfMap[] {
-  return sections.map((ds) => {
+  return sections.filter((ds) => ds.size > 0).map((ds) => {
     const m = blankMap(ds.name, 'data', ds.name, ds.sectionIndex, 0);
     m.type = ARRAY;
     m.typeName = mapTypeName(ARRAY);

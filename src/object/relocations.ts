@@ -132,8 +132,8 @@ function classify(
   if (sym.shndx === SHN_UNDEF) {
     const ext = ctx.externs.find((e) => e.name === sym.name);
     if (ext === undefined) fail(`symbol '${sym.name}' is undefined and not an extern`);
-    const kind =
-      code === OP_CALL ? (ext!.kind === 'kfunc' ? 'kfunc' : 'extern') : ext!.kind === 'kconfig' ? 'kconfig' : ext!.kind === 'ksym' ? 'ksym' : 'extern';
+    // A kfunc is called, or its address loaded to test a weak one exists.
+    const kind = ext!.kind === 'plain' ? 'extern' : ext!.kind;
     return { ...base, kind, target: sym.name, addend: 0 };
   }
   const symSec = ctx.elf.sections[sym.shndx];

@@ -46,6 +46,7 @@ import {
   readSymbols,
   type ElfFile,
 } from '../elf/index.js';
+import { openObject, summarize } from '../object/index.js';
 import type { Subject } from './subjects.js';
 
 export const TARGETS = [
@@ -63,6 +64,8 @@ export const TARGETS = [
   'btfext.parse',
   'btfext.encode',
   'btfext.reparse',
+  'object.open',
+  'object.summary',
 ] as const;
 export type Target = (typeof TARGETS)[number];
 
@@ -127,6 +130,17 @@ function locationProblem(e: BpfkitError, target: Target, file: string, inputLeng
   // count in the decompressed bytes, whose length is not known here.
   const decompressed = e.file === `${file} (decompressed)`;
   if (e.file !== file && !decompressed) return `file is ${JSON.stringify(e.file)}, expected ${JSON.stringify(file)}`;
+  if (target === 'object.open') {
+    // The object model reports what libbpf would refuse: a section (or the
+    // whole file) and a symbol, instruction, type id or byte offset in it.
+    if (e.symbol === undefined && e.insn === undefined && e.typeId === undefined && e.offset === undefined) {
+      return 'no symbol, instruction, type id or offset';
+    }
+    if (e.offset !== undefined && (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > inputLength)) {
+      return `offset ${e.offset} is outside the input (0..${inputLength})`;
+    }
+    return undefined;
+  }
   // A whole-file entry point may fail on the file as such (the ELF header,
   // the section header table, a magic that is neither ELF nor BTF), which
   // belongs to no section; anything read from inside a section names it.
@@ -266,6 +280,8 @@ function elfPipeline(st: Stages, bytes: Uint8Array, file: string): void {
   }
   // Without a usable .BTF the ext section is still parsed (names stay empty).
   if (findSection(elf, '.BTF.ext') !== undefined) extStages(st, elf, file, btf);
+  const obj = st.run('object.open', () => openObject(bytes, { file }));
+  if (obj !== undefined) st.run('object.summary', () => JSON.stringify(summarize(obj)), 'LATE');
 }
 
 function symbolsAndRelocations(st: Stages, elf: ElfFile): void {

@@ -56,12 +56,13 @@ export function findBtfMaps(ctx: MapContext): BpfMap[] {
     throw new BpfkitError('BAD_VALUE', 'a .maps section needs BTF to describe its maps, and the object has no .BTF', {
       file: ctx.file,
       section: '.maps',
+      offset: sec.offset,
     });
   }
   const btf = ctx.btf;
   const ds = btf.find('.maps', Kind.Datasec);
   if (ds === undefined || ds.kind !== Kind.Datasec) {
-    throw new BpfkitError('BAD_VALUE', 'no DATASEC .maps in BTF describes the .maps section', { file: ctx.file, section: '.maps' });
+    throw new BpfkitError('BAD_VALUE', 'no DATASEC .maps in BTF describes the .maps section', { file: ctx.file, section: '.maps', offset: sec.offset });
   }
   const maps: BpfMap[] = [];
   const valuesAt = new Map<BpfMap, number>();

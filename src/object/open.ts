@@ -31,7 +31,9 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Bpf
     throw new BpfkitError('UNSUPPORTED', `ELF machine ${elf.header.machine} is not BPF (247)`, { file, offset: 18 });
   }
   const symtab = symbolTable(elf);
-  if (symtab === undefined) throw new BpfkitError('BAD_VALUE', 'the object has no symbol table', { file });
+  if (symtab === undefined) {
+    throw new BpfkitError('BAD_VALUE', 'the object has no symbol table (SHT_SYMTAB section)', { file, offset: elf.header.shoff });
+  }
   const symbols = readSymbols(elf, symtab);
   const btf: Btf | undefined = findSection(elf, '.BTF') !== undefined ? btfFromElf(elf, { file }) : undefined;
   const btfExt: BtfExt | undefined = btfExtFromElf(elf, btf, file);

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { BpfkitError } from '../internal/errors.js';
 import { btfCommand } from './commands/btf.js';
 import { inspectCommand } from './commands/inspect.js';
+import { disasmCommand } from './commands/disasm.js';
 import { VERSION } from '../version.js';
 
 // yargs 17's CommonJS entry is one prebuilt file: it loads in about 15 ms,
@@ -16,6 +17,7 @@ function main(argv: string[]): void {
   let y = yargs(argv).scriptName('bpfkit').version(VERSION).strict().demandCommand(1, 'name a command').help();
   y = btfCommand(y);
   y = inspectCommand(y);
+  y = disasmCommand(y);
   y.fail((msg, err) => {
     if (err) throw err;
     process.stderr.write(`bpfkit: ${msg}\n(see bpfkit --help)\n`);

@@ -4,3 +4,4 @@ export { findSecDef, SECTION_DEFS, secDefMatches, type SecDef, type SecMatch } f
 export * from './bpf-enums.js';
 export { typeDescription } from './type-names.js';
 export { formatInspect, INSPECT_SCHEMA, summarize, type InspectSummary, type MapSummary } from './summary.js';
+export { disassembleObject, formatDisasm, type FunctionListing } from './disasm.js';

@@ -23,7 +23,7 @@ src="$here/src"
 obj="$here/obj"
 
 # Programs built by clang, for both byte orders.
-CLANG_PROGS=(maps globals subprogs core bitfields externs kfuncs gcc_simple)
+CLANG_PROGS=(maps globals subprogs core bitfields externs kfuncs gcc_simple broken_map_no_type broken_map_unknown_attr)
 # Programs also built by GCC (little-endian only).
 GCC_PROGS=(gcc_simple maps globals subprogs)
 

@@ -120,3 +120,40 @@ describe('bad objects', () => {
     expectError(() => openObjectFile(c('invalid_btf_map_init-el.elf')), /hash_map.*initial data/);
   });
 });
+
+describe('our own broken objects', () => {
+  const c = (n: string): string => join(testdataDir, 'obj', n);
+  for (const order of ['bpfel', 'bpfeb']) {
+    it(`a map without a type (${order})`, () => {
+      expect(() => openObjectFile(c(`broken_map_no_type.${order}.o`))).toThrow(/section \.maps, 'typeless'.*map type is not specified/);
+    });
+    it(`a .maps variable with an unknown attribute (${order})`, () => {
+      expect(() => openObjectFile(c(`broken_map_unknown_attr.${order}.o`))).toThrow(/'odd_attr'.*unknown field 'lifetime'/);
+    });
+  }
+
+  it('a relocation outside its section', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { readElf, writeElf, readRelocations, encodeRelocations } = await import('../elf/index.js');
+    const { openObject } = await import('./index.js');
+    const elf = readElf(new Uint8Array(readFileSync(c('subprogs.bpfel.o'))));
+    const rel = elf.sections.find((s) => s.name === '.relsocket')!;
+    const relocs = readRelocations(elf, rel);
+    relocs[0] = { ...relocs[0], offset: 0x10000n };
+    rel.data = encodeRelocations(relocs, elf.littleEndian, false);
+    expect(() => openObject(writeElf(elf), { file: 'x.o' })).toThrow(/x\.o, section \.relsocket.*relocation #0 at offset 65536 is outside section socket/);
+  });
+
+  it('an executable section whose size is not a multiple of 8', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { readElf, writeElf } = await import('../elf/index.js');
+    const { openObject } = await import('./index.js');
+    const elf = readElf(new Uint8Array(readFileSync(c('subprogs.bpfel.o'))));
+    const sec = elf.sections.find((s) => s.name === 'xdp')!;
+    const grown = new Uint8Array(sec.data.byteLength + 4);
+    grown.set(sec.data);
+    sec.data = grown;
+    sec.size = grown.byteLength;
+    expect(() => openObject(writeElf(elf), { file: 'y.o' })).toThrow(/y\.o, section xdp.*not a multiple of 8/);
+  });
+});

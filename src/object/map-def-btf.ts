@@ -2,6 +2,7 @@ import { Kind, sizeOf, skipModsAndTypedefs, type Btf, type CompositeType, type M
 import { BpfkitError } from '../internal/errors.js';
 import { isMapInMap, isProgArray, mapTypeName } from './bpf-enums.js';
 import { typeDescription } from './type-names.js';
+import { blankMap } from './blank-map.js';
 import type { BpfMap } from './types.js';
 
 /**
@@ -53,28 +54,7 @@ export function parseBtfMapDef(
   if (def === undefined || def.kind !== Kind.Struct) {
     return fail(`the definition is a ${def === undefined ? 'void' : kindLabel(def.kind)}, expected a struct`);
   }
-  const map: BpfMap = {
-    name,
-    kind: 'btf',
-    section: ctx.section,
-    sectionIndex,
-    sectionOffset,
-    type: 0,
-    typeName: mapTypeName(0),
-    keySize: 0,
-    valueSize: 0,
-    maxEntries: 0,
-    mapFlags: 0,
-    numaNode: 0,
-    pinning: 0,
-    mapExtra: 0n,
-    keyTypeId: 0,
-    valueTypeId: 0,
-    keyTypeName: undefined,
-    valueTypeName: undefined,
-    inner: undefined,
-    initialValues: [],
-  };
+  const map = blankMap(name, 'btf', ctx.section, sectionIndex, sectionOffset);
   let valuesOffset: number | undefined;
   let sawType = false;
   const members = (def as CompositeType).members;

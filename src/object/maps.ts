@@ -3,6 +3,7 @@ import { findSection, readRelocations, SHT_REL, STB_LOCAL, STT_FUNC, STT_OBJECT,
 import { BpfkitError } from '../internal/errors.js';
 import { isMapInMap, isProgArray, MAP_TYPES, mapTypeName } from './bpf-enums.js';
 import { parseBtfMapDef } from './map-def-btf.js';
+import { blankMap } from './blank-map.js';
 import { typeDescription } from './type-names.js';
 import { layOutDatasec } from './datasec-layout.js';
 import type { BpfMap, DataSection, Extern } from './types.js';
@@ -11,31 +12,6 @@ const ARRAY = MAP_TYPES.indexOf('ARRAY');
 const STRUCT_OPS = MAP_TYPES.indexOf('STRUCT_OPS');
 const BPF_F_RDONLY_PROG = 1 << 7;
 const BPF_F_MMAPABLE = 1 << 10;
-
-function blankMap(name: string, kind: BpfMap['kind'], section: string, sectionIndex: number, sectionOffset: number): BpfMap {
-  return {
-    name,
-    kind,
-    section,
-    sectionIndex,
-    sectionOffset,
-    type: 0,
-    typeName: mapTypeName(0),
-    keySize: 0,
-    valueSize: 0,
-    maxEntries: 0,
-    mapFlags: 0,
-    numaNode: 0,
-    pinning: 0,
-    mapExtra: 0n,
-    keyTypeId: 0,
-    valueTypeId: 0,
-    keyTypeName: undefined,
-    valueTypeName: undefined,
-    inner: undefined,
-    initialValues: [],
-  };
-}
 
 export interface MapContext {
   elf: ElfFile;

@@ -77,6 +77,14 @@ for (const order of ['bpfel', 'bpfeb']) {
       expect(o.relocations.some((r) => r.kind === 'map_value' && r.target === '.rodata.str1.1')).toBe(true);
     });
 
+    it('core.bpf.c: attach targets after the section prefix', () => {
+      const o = openObjectFile(obj(`core.${order}.o`));
+      const p = Object.fromEntries(o.programs.map((x) => [x.name, x]));
+      expect(p.kprobe_core).toMatchObject({ typeName: 'kprobe', attachTarget: 'do_nanosleep' });
+      expect(p.tp_btf_core).toMatchObject({ typeName: 'tracing', expectedAttachTypeName: 'trace_raw_tp', attachTarget: 'sched_switch' });
+      expect(o.coreRelocationCount).toBeGreaterThan(10);
+    });
+
     it('subprogs.bpf.c: several programs in one section and the call graph', () => {
       const o = openObjectFile(obj(`subprogs.${order}.o`));
       const socket = o.programs.filter((p) => p.section === 'socket').map((p) => p.name);

@@ -76,11 +76,13 @@ function describeProgram(f: ElfSymbol, sec: ElfSection, start: number, size: num
   const autoload = !sec.name.startsWith('?');
   const name = autoload ? sec.name : sec.name.slice(1);
   const match = findSecDef(name);
+  // What follows the definition's prefix: "do_nanosleep" in "kprobe/do_nanosleep".
   let attachTarget: string | undefined;
   if (match !== undefined) {
-    const pattern = match.def.sec.replace(/[+/]$/, '');
-    if (name.length > pattern.length + 1 && name[pattern.length] === '/') attachTarget = name.slice(pattern.length + 1);
-    else if (match.def.sec.endsWith('/') && name.length > match.def.sec.length) attachTarget = name.slice(match.def.sec.length);
+    // A '+' pattern is as long as its prefix plus the '/' that follows it.
+    const pattern = match.def.sec;
+    const open = pattern.endsWith('+') || pattern.endsWith('/');
+    if (open && name.length > pattern.length) attachTarget = name.slice(pattern.length);
   }
   return {
     name: f.name,

@@ -26,18 +26,18 @@ export const btfDump: Benchmark = {
     const runs = ctx.runs(15, 5);
     const dir = ctx.tmpDir();
 
-    for (const format of ['raw', 'json'] as const) {
+    for (const format of ['raw', 'json', 'c'] as const) {
       const ours: Command = {
         label: 'bpfkit',
         file: process.execPath,
-        args: [ctx.cli, 'btf', 'dump', file, ...(format === 'json' ? ['--json'] : [])],
+        args: [ctx.cli, 'btf', 'dump', file, ...(format === 'json' ? ['--json'] : format === 'c' ? ['--format', 'c'] : [])],
       };
       const cmds: Command[] = [ours];
       if (bpftool !== undefined) {
         cmds.push({
           label: 'bpftool',
           file: bpftool,
-          args: [...(format === 'json' ? ['-j'] : []), 'btf', 'dump', 'file', file],
+          args: [...(format === 'json' ? ['-j'] : []), 'btf', 'dump', 'file', file, ...(format === 'c' ? ['format', 'c'] : [])],
         });
       }
       const outFile = (c: number): { kind: 'file'; path: string } => ({ kind: 'file', path: join(dir, `${cmds[c].label}.${format}`) });

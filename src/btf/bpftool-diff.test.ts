@@ -86,12 +86,14 @@ describe.skipIf(bpftool === undefined)('btf dump matches bpftool 7.1', () => {
     compare(vmlinuxPath);
   });
 
-  it.skipIf(!hasVmlinux)('the CLI prints the same bytes as bpftool for vmlinux', () => {
+  it.skipIf(!hasVmlinux)('the CLI prints the same bytes as bpftool for vmlinux (raw, JSON, C)', () => {
     const cli = join(repoRoot, 'dist/cli/main.js');
     const mine = spawnSync(process.execPath, [cli, 'btf', 'dump', vmlinuxPath], { maxBuffer: 1 << 30 });
     expect(mine.status).toBe(0);
     expect(mine.stdout.equals(bpftoolDump(['btf', 'dump', 'file', vmlinuxPath])!)).toBe(true);
     const mineJ = spawnSync(process.execPath, [cli, 'btf', 'dump', vmlinuxPath, '--json'], { maxBuffer: 1 << 30 });
     expect(mineJ.stdout.equals(bpftoolDump(['-j', 'btf', 'dump', 'file', vmlinuxPath])!)).toBe(true);
+    const mineC = spawnSync(process.execPath, [cli, 'btf', 'dump', vmlinuxPath, '--format', 'c'], { maxBuffer: 1 << 30 });
+    expect(mineC.stdout.equals(bpftoolDump(['btf', 'dump', 'file', vmlinuxPath, 'format', 'c'])!)).toBe(true);
   });
 });

@@ -9,3 +9,4 @@ export { dumpRaw, formatRaw, type DumpOptions } from './dump/raw.js';
 export { dumpJson, formatJson } from './dump/json.js';
 export * from './ext/index.js';
 export { alignOf, pointerSize, sizeOf, skipModsAndTypedefs } from './sizes.js';
+export { dumpC, formatC, type DumpCOptions } from './dump/c/index.js';

@@ -1,0 +1,194 @@
+import { Kind } from '../../kinds.js';
+import { emitEnumDef, emitStructDef, emitStructFwd, emitFwdDef } from './defs.js';
+import { identName, typeName } from './names.js';
+import type { DumpState } from './state.js';
+
+/**
+ * C declarators from BTF type chains (libbpf's btf_dump_emit_type_decl):
+ * the chain from a declaration down to its terminal type (int, struct,
+ * typedef...) is pushed on a stack, then printed from the terminal type
+ * back out, so that modifiers, pointers, arrays and function prototypes
+ * nest the way C spells them.
+ *
+ * A frame is a window [start, start+cnt) of the shared stack; nested chains
+ * (parameters, inline struct members) push their own frames above it.
+ */
+interface Frame {
+  start: number;
+  cnt: number;
+}
+
+/** A declared name: a string-table offset (member and parameter names,
+ * printed straight from the table) or a string (typedef names, which may
+ * carry a `___N` suffix). */
+export type FieldName = number | string;
+
+function isEmpty(d: DumpState, f: FieldName): boolean {
+  return typeof f === 'string' ? f.length === 0 : d.nameIsEmpty(f);
+}
+
+function putName(d: DumpState, f: FieldName): void {
+  if (typeof f === 'string') d.out.str(f);
+  else d.name(f);
+}
+
+/** Print the declaration of `fname` with type id (fname may be ''). */
+export function emitTypeDecl(d: DumpState, id: number, fname: FieldName, lvl: number): void {
+  const t = d.t;
+  const stack = d.declStack;
+  const start = d.declCnt;
+  for (;;) {
+    stack[d.declCnt++] = id;
+    if (id === 0) break;
+    const k = t.kind[id];
+    if (k === Kind.Ptr || k === Kind.Volatile || k === Kind.Const || k === Kind.Restrict || k === Kind.FuncProto || k === Kind.TypeTag) {
+      id = t.sot[id];
+    } else if (k === Kind.Array) {
+      id = t.arrayElem(id);
+    } else {
+      break;
+    }
+  }
+  emitTypeChain(d, { start, cnt: d.declCnt - start }, fname, lvl);
+  d.declCnt = start;
+}
+
+function top(d: DumpState, f: Frame): number {
+  return d.declStack[f.start + f.cnt - 1];
+}
+
+/** Print const/volatile/restrict that precede a terminal type. */
+function emitMods(d: DumpState, f: Frame): void {
+  const t = d.t;
+  while (f.cnt > 0) {
+    const k = t.kind[top(d, f)];
+    if (k === Kind.Volatile) d.out.str('volatile ');
+    else if (k === Kind.Const) d.out.str('const ');
+    else if (k === Kind.Restrict) d.out.str('restrict ');
+    else return;
+    f.cnt--;
+  }
+}
+
+/** Drop modifiers (and type tags) the C syntax has no place for. */
+function dropMods(d: DumpState, f: Frame): void {
+  const t = d.t;
+  while (f.cnt > 0) {
+    const k = t.kind[top(d, f)];
+    if (k !== Kind.Volatile && k !== Kind.Const && k !== Kind.Restrict && k !== Kind.TypeTag) return;
+    f.cnt--;
+  }
+}
+
+function emitName(d: DumpState, fname: FieldName, lastWasPtr: boolean): void {
+  if (!lastWasPtr && !isEmpty(d, fname)) d.out.byte(32);
+  putName(d, fname);
+}
+
+function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): void {
+  const t = d.t;
+  const out = d.out;
+  let lastWasPtr = true;
+  while (f.cnt > 0) {
+    const id = d.declStack[f.start + --f.cnt];
+    if (id === 0) {
+      emitMods(d, f);
+      out.str('void');
+      lastWasPtr = false;
+      continue;
+    }
+    const kind = t.kind[id];
+    switch (kind) {
+      case Kind.Int:
+      case Kind.Float:
+        emitMods(d, f);
+        d.name(t.nameOff[id]);
+        break;
+      case Kind.Struct:
+      case Kind.Union:
+        emitMods(d, f);
+        if (t.nameOff[id] === 0) emitStructDef(d, id, lvl);
+        else emitStructFwd(d, id);
+        break;
+      case Kind.Enum:
+      case Kind.Enum64:
+        emitMods(d, f);
+        if (t.nameOff[id] === 0) emitEnumDef(d, id, lvl);
+        else out.str('enum ').str(typeName(d, id));
+        break;
+      case Kind.Fwd:
+        emitMods(d, f);
+        emitFwdDef(d, id);
+        break;
+      case Kind.Typedef:
+        emitMods(d, f);
+        out.str(identName(d, id));
+        break;
+      case Kind.Ptr:
+        out.str(lastWasPtr ? '*' : ' *');
+        break;
+      case Kind.Volatile:
+        out.str(' volatile');
+        break;
+      case Kind.Const:
+        out.str(' const');
+        break;
+      case Kind.Restrict:
+        out.str(' restrict');
+        break;
+      case Kind.TypeTag:
+        emitMods(d, f);
+        out.str(' __attribute__((btf_type_tag("');
+        d.name(t.nameOff[id]);
+        out.str('")))');
+        break;
+      case Kind.Array: {
+        dropMods(d, f);
+        if (f.cnt === 0) {
+          emitName(d, fname, lastWasPtr);
+          out.byte(91).int(t.arrayNelems(id)).byte(93);
+          return;
+        }
+        const multidim = t.kind[top(d, f)] === Kind.Array;
+        if (!lastWasPtr && !isEmpty(d, fname)) out.byte(32);
+        if (!multidim) out.byte(40);
+        emitTypeChain(d, f, fname, lvl);
+        if (!multidim) out.byte(41);
+        out.byte(91).int(t.arrayNelems(id)).byte(93);
+        return;
+      }
+      case Kind.FuncProto: {
+        dropMods(d, f);
+        if (f.cnt > 0) {
+          out.str(' (');
+          emitTypeChain(d, f, fname, lvl);
+          out.byte(41);
+        } else {
+          emitName(d, fname, lastWasPtr);
+        }
+        out.byte(40);
+        const vlen = t.vlen[id];
+        if (vlen === 0 || (vlen === 1 && t.paramType(id, 0) === 0)) {
+          out.str('void)');
+          return;
+        }
+        for (let i = 0; i < vlen; i++) {
+          if (i > 0) out.str(', ');
+          const pt = t.paramType(id, i);
+          if (i === vlen - 1 && pt === 0) {
+            out.str('...');
+            break;
+          }
+          emitTypeDecl(d, pt, t.paramNameOff(id, i), lvl);
+        }
+        out.byte(41);
+        return;
+      }
+      default:
+        // libbpf warns and stops the declarator here.
+        return;
+    }
+    lastWasPtr = kind === Kind.Ptr;
+  }
+  emitName(d, fname, lastWasPtr);
+}

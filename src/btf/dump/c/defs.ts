@@ -1,0 +1,114 @@
+import { Kind } from '../../kinds.js';
+import { emitTypeDecl } from './decl.js';
+import { indent } from './indent.js';
+import { alignOf, isPacked, resolveSize } from './layout.js';
+import { identName, typeName } from './names.js';
+import { emitBitPadding } from './padding.js';
+import type { DumpState } from './state.js';
+
+/**
+ * The definitions libbpf 1.1 prints: struct/union bodies with explicit
+ * padding, enums, forward declarations and typedefs. Callers add the `;`.
+ */
+
+export function emitStructFwd(d: DumpState, id: number): void {
+  const t = d.t;
+  d.out.str(t.kind[id] === Kind.Struct ? 'struct' : 'union');
+  if (t.nameOff[id] !== 0) d.out.byte(32);
+  d.out.str(typeName(d, id));
+}
+
+export function emitFwdDef(d: DumpState, id: number): void {
+  d.out.str(d.t.kflag[id] !== 0 ? 'union ' : 'struct ').str(typeName(d, id));
+}
+
+export function emitStructDef(d: DumpState, id: number, lvl: number): void {
+  const t = d.t;
+  const out = d.out;
+  const isStruct = t.kind[id] === Kind.Struct;
+  const vlen = t.vlen[id];
+  const align = alignOf(d, id);
+  const packed = isStruct && isPacked(d, id);
+  emitStructFwd(d, id);
+  out.str(' {');
+  let off = 0;
+  let prevBitfield = false;
+  for (let i = 0; i < vlen; i++) {
+    const mType = t.memberType(id, i);
+    const bitSz = t.memberBitfieldSize(id, i);
+    const mOff = t.memberBitOffset(id, i);
+    const mAlign = packed ? 1 : alignOf(d, mType);
+    const inBitfield = prevBitfield && bitSz !== 0;
+    emitBitPadding(d, off, mOff, mAlign, inBitfield, lvl + 1);
+    out.byte(10);
+    indent(out, lvl + 1);
+    emitTypeDecl(d, mType, t.memberNameOff(id, i), lvl + 1);
+    if (bitSz !== 0) {
+      out.str(': ').int(bitSz);
+      off = mOff + bitSz;
+      prevBitfield = true;
+    } else {
+      const sz = Math.max(0, resolveSize(d, mType));
+      off = mOff + sz * 8;
+      prevBitfield = false;
+    }
+    out.byte(59);
+  }
+  if (isStruct) emitBitPadding(d, off, t.sot[id] * 8, align, false, lvl + 1);
+  if (vlen !== 0 || t.sot[id] !== 0) {
+    out.byte(10);
+    indent(out, lvl);
+  }
+  out.byte(125);
+  if (packed) out.str(' __attribute__((packed))');
+}
+
+export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
+  const t = d.t;
+  const out = d.out;
+  const vlen = t.vlen[id];
+  out.str('enum');
+  if (t.nameOff[id] !== 0) out.byte(32);
+  out.str(typeName(d, id));
+  if (vlen === 0) return;
+  out.str(' {');
+  const signed = t.kflag[id] !== 0;
+  const is64 = t.kind[id] === Kind.Enum64;
+  const step = is64 ? 12 : 8;
+  for (let i = 0; i < vlen; i++) {
+    const rec = 12 + i * step;
+    const nameOff = t.u32(id, rec);
+    const dups = d.identNames.bump(nameOff);
+    out.byte(10);
+    indent(out, lvl + 1);
+    d.name(nameOff);
+    if (dups > 1) out.str('___').int(dups);
+    out.str(' = ');
+    if (is64) {
+      const lo = t.u32(id, rec + 4);
+      const hi = t.u32(id, rec + 8);
+      if (hi === 0) out.int(lo);
+      else {
+        const u = (BigInt(hi) << 32n) | BigInt(lo);
+        out.str((signed ? BigInt.asIntN(64, u) : u).toString());
+      }
+      out.str(signed ? 'LL,' : 'ULL,');
+    } else {
+      out.int(signed ? t.i32(id, rec + 4) : t.u32(id, rec + 4)).byte(44);
+    }
+  }
+  out.byte(10);
+  indent(out, lvl);
+  out.byte(125);
+}
+
+export function emitTypedefDef(d: DumpState, id: number, lvl: number): void {
+  const t = d.t;
+  const name = identName(d, id);
+  if (t.sot[id] === 0 && name === '__gnuc_va_list') {
+    d.out.str('typedef __builtin_va_list __gnuc_va_list');
+    return;
+  }
+  d.out.str('typedef ');
+  emitTypeDecl(d, t.sot[id], name, lvl);
+}

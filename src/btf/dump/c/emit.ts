@@ -1,0 +1,130 @@
+import { Kind } from '../../kinds.js';
+import { emitEnumDef, emitFwdDef, emitStructDef, emitStructFwd, emitTypedefDef } from './defs.js';
+import { typeName } from './names.js';
+import { EMITTED, EMITTING, NOT_EMITTED, type DumpState } from './state.js';
+
+/**
+ * The emission pass (libbpf's btf_dump_emit_type): print a queued type's
+ * definition after making sure every type its definition names has been
+ * defined or forward-declared. `contId` is the struct or typedef being
+ * defined (0 at top level); referring to it needs no forward declaration.
+ */
+
+/** libbpf leaves out typedefs of compiler built-ins. */
+function isBlacklisted(d: DumpState, id: number): boolean {
+  const off = d.t.nameOff[id];
+  return off !== 0 && d.t.str(off) === '__builtin_va_list';
+}
+
+/** GCC's internal Arm SIMD types, which libbpf aliases to standard ones. */
+const MISSING_BASE_TYPES: Record<string, string> = {
+  __Poly8_t: 'unsigned char',
+  __Poly16_t: 'unsigned short',
+  __Poly64_t: 'unsigned long long',
+  __Poly128_t: 'unsigned __int128',
+};
+
+/** libbpf resolves every emitted INT's name in the tag namespace (so an
+ * INT can push a same-named struct to `___2`) and aliases __PolyN_t. */
+function emitMissingAlias(d: DumpState, id: number): void {
+  const name = typeName(d, id);
+  const alias = MISSING_BASE_TYPES[name];
+  if (alias !== undefined && Object.hasOwn(MISSING_BASE_TYPES, name)) d.out.str('typedef ').str(alias).byte(32).str(name).str(';\n\n');
+}
+
+export function emitType(d: DumpState, id: number, contId: number): void {
+  const t = d.t;
+  const out = d.out;
+  for (;;) {
+    const state = d.emit[id];
+    if (state === EMITTED) return;
+    const kind = t.kind[id];
+    if (state === EMITTING) {
+      if (d.fwdEmitted[id] !== 0) return;
+      if (kind === Kind.Struct || kind === Kind.Union) {
+        if (id === contId) return;
+        // An anonymous struct/union loop: libbpf warns and goes on.
+        if (t.nameOff[id] === 0) return;
+        emitStructFwd(d, id);
+        out.str(';\n\n');
+        d.fwdEmitted[id] = 1;
+      } else if (kind === Kind.Typedef) {
+        if (!isBlacklisted(d, id)) {
+          emitTypedefDef(d, id, 0);
+          out.str(';\n\n');
+        }
+        d.fwdEmitted[id] = 1;
+      }
+      return;
+    }
+    switch (kind) {
+      case Kind.Int:
+        emitMissingAlias(d, id);
+        d.emit[id] = EMITTED;
+        return;
+      case Kind.Enum:
+      case Kind.Enum64:
+        if (contId === 0) {
+          emitEnumDef(d, id, 0);
+          out.str(';\n\n');
+        }
+        d.emit[id] = EMITTED;
+        return;
+      case Kind.Ptr:
+      case Kind.Volatile:
+      case Kind.Const:
+      case Kind.Restrict:
+      case Kind.TypeTag:
+        id = t.sot[id];
+        continue;
+      case Kind.Array:
+        id = t.arrayElem(id);
+        continue;
+      case Kind.Fwd:
+        emitFwdDef(d, id);
+        out.str(';\n\n');
+        d.emit[id] = EMITTED;
+        return;
+      case Kind.Typedef:
+        d.emit[id] = EMITTING;
+        emitType(d, t.sot[id], id);
+        if (d.fwdEmitted[id] === 0 && !isBlacklisted(d, id)) {
+          emitTypedefDef(d, id, 0);
+          out.str(';\n\n');
+        }
+        d.emit[id] = EMITTED;
+        return;
+      case Kind.Struct:
+      case Kind.Union: {
+        d.emit[id] = EMITTING;
+        const topLevel = contId === 0;
+        const named = t.nameOff[id] !== 0;
+        if (topLevel || !named) {
+          const inner = named ? id : contId;
+          const vlen = t.vlen[id];
+          for (let j = 0; j < vlen; j++) emitType(d, t.memberType(id, j), inner);
+        } else if (d.fwdEmitted[id] === 0 && id !== contId) {
+          emitStructFwd(d, id);
+          out.str(';\n\n');
+          d.fwdEmitted[id] = 1;
+        }
+        if (topLevel) {
+          emitStructDef(d, id, 0);
+          out.str(';\n\n');
+          d.emit[id] = EMITTED;
+        } else {
+          d.emit[id] = NOT_EMITTED;
+        }
+        return;
+      }
+      case Kind.FuncProto: {
+        emitType(d, t.sot[id], contId);
+        const vlen = t.vlen[id];
+        for (let j = 0; j < vlen; j++) emitType(d, t.paramType(id, j), contId);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

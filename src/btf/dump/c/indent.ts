@@ -1,0 +1,7 @@
+import type { TextBuffer } from '../../../internal/text-buffer.js';
+
+/** libbpf indents with one tab per level, at most 13. */
+export function indent(out: TextBuffer, lvl: number): void {
+  const n = lvl > 13 ? 13 : lvl;
+  for (let i = 0; i < n; i++) out.byte(9);
+}

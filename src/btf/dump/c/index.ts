@@ -1,0 +1,59 @@
+import { BpfkitError } from '../../../internal/errors.js';
+import type { Btf } from '../../btf.js';
+import { emitType } from './emit.js';
+import { orderType } from './order.js';
+import { DumpState, markReferenced } from './state.js';
+import { TypeTable } from './table.js';
+
+/**
+ * `bpftool btf dump file X format c`, byte for byte as Debian's bpftool 7.1
+ * (libbpf 1.1) prints it: a vmlinux.h-style header with every type (or the
+ * root ids and what they need) as compilable C.
+ */
+export interface DumpCOptions {
+  /** Dump these ids and their dependencies, in this order. */
+  rootIds?: readonly number[];
+}
+
+const PRELUDE =
+  '#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n' +
+  '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n' +
+  '#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n' +
+  '#endif\n\n';
+
+const EPILOGUE = '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n#endif /* __VMLINUX_H__ */\n';
+
+export function dumpC(btf: Btf, opts: DumpCOptions = {}): Uint8Array {
+  const table = new TypeTable(btf);
+  const d = new DumpState(table, Math.max(1 << 16, table.top.typeBytes.byteLength));
+  markReferenced(d);
+  d.out.str(PRELUDE);
+  const roots = opts.rootIds !== undefined && opts.rootIds.length > 0 ? opts.rootIds : undefined;
+  const n = roots !== undefined ? roots.length : table.count - 1;
+  for (let i = 0; i < n; i++) {
+    const id = roots !== undefined ? roots[i] : i + 1;
+    if (!Number.isInteger(id) || id < 0 || id >= table.count) {
+      throw new BpfkitError('OUT_OF_RANGE', `type id ${id} does not exist (last is ${table.count - 1})`, { typeId: id });
+    }
+    dumpType(d, id);
+  }
+  d.out.str(EPILOGUE);
+  return d.out.bytes();
+}
+
+export function formatC(btf: Btf, opts: DumpCOptions = {}): string {
+  return Buffer.from(dumpC(btf, opts)).toString('latin1');
+}
+
+/** btf_dump__dump_type: order id's dependencies, then emit them. */
+function dumpType(d: DumpState, id: number): void {
+  d.queue.length = 0;
+  try {
+    orderType(d, id, false);
+  } catch (e) {
+    if (e instanceof RangeError) throw new BpfkitError('BAD_VALUE', 'type graph too deep to order', { typeId: id });
+    throw e;
+  }
+  const q = d.queue;
+  for (let i = 0; i < q.length; i++) emitType(d, q[i], 0);
+}

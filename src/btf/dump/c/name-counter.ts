@@ -1,0 +1,79 @@
+import type { TypeTable } from './table.js';
+
+/**
+ * How many times each name has been used in one C namespace, keyed by the
+ * name's bytes in the string table: an open-addressing table over string
+ * offsets, so counting the 100k+ names of vmlinux creates no JS strings.
+ */
+export class NameCounter {
+  private keys = new Int32Array(1 << 12); // offset + 1; 0 = empty slot
+  private hashes = new Int32Array(1 << 12);
+  private counts = new Int32Array(1 << 12);
+  private used = 0;
+
+  constructor(private readonly t: TypeTable) {}
+
+  /** Count one more use of the name at `off`; returns the new count. */
+  bump(off: number): number {
+    const w = this.t.top;
+    let buf: Uint8Array;
+    let o: number;
+    if (off >= w.strBase) {
+      buf = w.strBytes;
+      o = off - w.strBase;
+    } else {
+      [buf, o] = w.strTable(off);
+    }
+    let h = 0x811c9dc5 | 0;
+    let e = o;
+    for (const n = buf.length; e < n; e++) {
+      const c = buf[e];
+      if (c === 0) break;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    const mask = this.keys.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const k = this.keys[i];
+      if (k === 0) {
+        this.keys[i] = off + 1;
+        this.hashes[i] = h;
+        this.counts[i] = 1;
+        if (++this.used * 2 > this.keys.length) this.grow();
+        return 1;
+      }
+      if (this.hashes[i] === h && this.equal(k - 1, buf, o, e - o)) return ++this.counts[i];
+    }
+  }
+
+  private equal(keyOff: number, buf: Uint8Array, o: number, len: number): boolean {
+    const w = this.t.top;
+    let kb: Uint8Array;
+    let ko: number;
+    if (keyOff >= w.strBase) {
+      kb = w.strBytes;
+      ko = keyOff - w.strBase;
+    } else {
+      [kb, ko] = w.strTable(keyOff);
+    }
+    if (kb === buf && ko === o) return true;
+    for (let i = 0; i < len; i++) if (kb[ko + i] !== buf[o + i]) return false;
+    return (kb[ko + len] ?? 0) === 0;
+  }
+
+  private grow(): void {
+    const { keys, hashes, counts } = this;
+    const cap = keys.length * 2;
+    this.keys = new Int32Array(cap);
+    this.hashes = new Int32Array(cap);
+    this.counts = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (keys[j] === 0) continue;
+      let i = hashes[j] & mask;
+      while (this.keys[i] !== 0) i = (i + 1) & mask;
+      this.keys[i] = keys[j];
+      this.hashes[i] = hashes[j];
+      this.counts[i] = counts[j];
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { BpfkitError } from '../../../internal/errors.js';
+import { Kind } from '../../kinds.js';
+import { ORDERED, ORDERING, type DumpState } from './state.js';
+
+/**
+ * The ordering pass (libbpf's btf_dump_order_type): a depth-first walk that
+ * queues named definitions so each comes after everything it needs in
+ * full. Returns 1 when id is a strong dependency (must be defined first),
+ * 0 when a forward declaration suffices (reached through a pointer).
+ *
+ * The walk recurses only along strong links and modifier chains; pointers
+ * to named types end it, so depth stays small on real BTF.
+ */
+export function orderType(d: DumpState, id: number, throughPtr: boolean): number {
+  const t = d.t;
+  for (;;) {
+    const state = d.order[id];
+    if (state === ORDERED) return 1;
+    const kind = t.kind[id];
+    if (state === ORDERING) {
+      // A loop, fine when it goes through a pointer to a named type.
+      if ((kind === Kind.Struct || kind === Kind.Union) && throughPtr && t.nameOff[id] !== 0) return 0;
+      throw new BpfkitError('BAD_VALUE', `unsatisfiable type cycle, id:[${id}]`, { typeId: id });
+    }
+    switch (kind) {
+      case Kind.Int:
+      case Kind.Float:
+        d.order[id] = ORDERED;
+        return 0;
+      case Kind.Ptr: {
+        const r = orderType(d, t.sot[id], true);
+        d.order[id] = ORDERED;
+        return r;
+      }
+      case Kind.Array:
+        id = t.arrayElem(id);
+        throughPtr = false;
+        continue;
+      case Kind.Struct:
+      case Kind.Union: {
+        const named = t.nameOff[id] !== 0;
+        if (throughPtr && named) return 0;
+        d.order[id] = ORDERING;
+        const vlen = t.vlen[id];
+        for (let j = 0; j < vlen; j++) orderType(d, t.memberType(id, j), false);
+        if (named) d.queue.push(id);
+        d.order[id] = ORDERED;
+        return 1;
+      }
+      case Kind.Enum:
+      case Kind.Enum64:
+      case Kind.Fwd:
+        if (t.nameOff[id] !== 0 || d.referenced[id] === 0) d.queue.push(id);
+        d.order[id] = ORDERED;
+        return 1;
+      case Kind.Typedef: {
+        const strong = orderType(d, t.sot[id], throughPtr);
+        if (throughPtr && strong === 0) return 0;
+        d.queue.push(id);
+        d.order[id] = ORDERED;
+        return 1;
+      }
+      case Kind.Volatile:
+      case Kind.Const:
+      case Kind.Restrict:
+      case Kind.TypeTag:
+        id = t.sot[id];
+        continue;
+      case Kind.FuncProto: {
+        let strong = orderType(d, t.sot[id], throughPtr);
+        const vlen = t.vlen[id];
+        for (let j = 0; j < vlen; j++) if (orderType(d, t.paramType(id, j), throughPtr) > 0) strong = 1;
+        return strong;
+      }
+      case Kind.Func:
+      case Kind.Var:
+      case Kind.Datasec:
+      case Kind.DeclTag:
+        d.order[id] = ORDERED;
+        return 0;
+      default:
+        throw new BpfkitError('BAD_KIND', `type of kind ${kind} cannot be dumped as C`, { typeId: id });
+    }
+  }
+}

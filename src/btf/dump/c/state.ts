@@ -1,0 +1,125 @@
+import { TextBuffer } from '../../../internal/text-buffer.js';
+import { Kind } from '../../kinds.js';
+import { NameCounter } from './name-counter.js';
+import type { TypeTable } from './table.js';
+
+/** Topological ordering state (libbpf's order_state). */
+export const NOT_ORDERED = 0;
+export const ORDERING = 1;
+export const ORDERED = 2;
+
+/** Emission state (libbpf's emit_state). */
+export const NOT_EMITTED = 0;
+export const EMITTING = 1;
+export const EMITTED = 2;
+
+const LONG_NAMES = new Set(['long', 'long int', 'int long', 'unsigned long', 'long unsigned int', 'unsigned long int', 'int unsigned long', 'long int unsigned', 'int long unsigned']);
+
+/**
+ * Everything one C dump carries from type to type, as libbpf's btf_dump
+ * does: per-id ordering/emission flags, the unique names chosen so far in
+ * the two C namespaces it tracks, the emit queue and the declarator stack.
+ */
+export class DumpState {
+  readonly out: TextBuffer;
+  readonly ptrSize: number;
+  readonly order: Uint8Array;
+  readonly emit: Uint8Array;
+  readonly fwdEmitted: Uint8Array;
+  readonly referenced: Uint8Array;
+  readonly nameResolved: Uint8Array;
+  /** Names given a `___N` suffix (undefined: the BTF name is used). */
+  readonly cachedNames: (string | undefined)[];
+  /** struct/union/enum tags seen, with how often. */
+  readonly typeNames: NameCounter;
+  /** typedef names and enumerators seen, with how often. */
+  readonly identNames: NameCounter;
+  /** Ids queued by the ordering pass of the current root. */
+  queue: number[] = [];
+  /** Declarator chains being printed (frames stacked on one array). */
+  readonly declStack: number[] = [];
+  declCnt = 0;
+  /** btf__align_of results (-1: not computed yet, -2: in progress). */
+  readonly alignMemo: Int32Array;
+
+  constructor(readonly t: TypeTable, capacity: number) {
+    this.out = new TextBuffer(capacity);
+    const n = t.count;
+    this.order = new Uint8Array(n);
+    this.emit = new Uint8Array(n);
+    this.fwdEmitted = new Uint8Array(n);
+    this.referenced = new Uint8Array(n);
+    this.nameResolved = new Uint8Array(n);
+    this.cachedNames = new Array(n);
+    this.alignMemo = new Int32Array(n).fill(-1);
+    this.order[0] = ORDERED;
+    this.emit[0] = EMITTED;
+    this.ptrSize = guessPointerSize(t);
+    this.typeNames = new NameCounter(t);
+    this.identNames = new NameCounter(t);
+  }
+
+  /** Whether the BTF string at a name offset is empty. */
+  nameIsEmpty(off: number): boolean {
+    if (off === 0) return true;
+    const [buf, o] = this.t.top.strTable(off);
+    return o >= buf.length || buf[o] === 0;
+  }
+
+  /** Append the raw BTF string at a name offset. */
+  name(off: number): void {
+    const [buf, o] = this.t.top.strTable(off);
+    this.out.cstr(buf, o);
+  }
+}
+
+/** libbpf's guess of the target's pointer size: the size of the first INT
+ * spelled like a `long`; 8 (the host's) when there is none. */
+function guessPointerSize(t: TypeTable): number {
+  for (let id = 1; id < t.count; id++) {
+    if (t.kind[id] !== Kind.Int) continue;
+    const s = t.sot[id];
+    if (s !== 4 && s !== 8) continue;
+    if (LONG_NAMES.has(t.str(t.nameOff[id]))) return s;
+  }
+  return 8;
+}
+
+/** Mark every type some other type refers to (libbpf uses this to tell
+ * top-level anonymous enums from inline ones). */
+export function markReferenced(d: DumpState): void {
+  const t = d.t;
+  const r = d.referenced;
+  for (let id = 1; id < t.count; id++) {
+    const vlen = t.vlen[id];
+    switch (t.kind[id]) {
+      case Kind.Volatile:
+      case Kind.Const:
+      case Kind.Restrict:
+      case Kind.Ptr:
+      case Kind.Typedef:
+      case Kind.Func:
+      case Kind.Var:
+      case Kind.DeclTag:
+      case Kind.TypeTag:
+        r[t.sot[id]] = 1;
+        break;
+      case Kind.Array:
+        r[t.arrayIndexType(id)] = 1;
+        r[t.arrayElem(id)] = 1;
+        break;
+      case Kind.Struct:
+      case Kind.Union:
+        for (let j = 0; j < vlen; j++) r[t.memberType(id, j)] = 1;
+        break;
+      case Kind.FuncProto:
+        for (let j = 0; j < vlen; j++) r[t.paramType(id, j)] = 1;
+        break;
+      case Kind.Datasec:
+        for (let j = 0; j < vlen; j++) r[t.u32(id, 12 + j * 12)] = 1;
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { dumpTs, type DumpTsOptions } from './generate.js';

@@ -10,3 +10,4 @@ export { dumpJson, formatJson } from './dump/json.js';
 export * from './ext/index.js';
 export { alignOf, pointerSize, sizeOf, skipModsAndTypedefs } from './sizes.js';
 export { dumpC, formatC, type DumpCOptions } from './dump/c/index.js';
+export { dumpTs, type DumpTsOptions } from './dump/ts/index.js';

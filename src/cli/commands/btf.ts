@@ -1,11 +1,11 @@
 import type { Argv } from 'yargs';
-import { dumpC, dumpJson, dumpRaw, loadBtf, type Btf } from '../../btf/index.js';
+import { dumpC, dumpJson, dumpRaw, dumpTs, loadBtf, type Btf } from '../../btf/index.js';
 import { BpfkitError } from '../../internal/errors.js';
 import { writeStdout } from '../output.js';
 
 interface DumpArgs {
   file: string;
-  format: 'raw' | 'json' | 'c';
+  format: 'raw' | 'json' | 'c' | 'ts';
   json: boolean;
   base?: string;
   'root-id'?: number[];
@@ -29,9 +29,9 @@ export function btfCommand(y: Argv): Argv {
             .positional('file', { type: 'string', demandOption: true, describe: 'ELF object, raw BTF, or .btf.gz' })
             .option('format', {
               alias: 'f',
-              choices: ['raw', 'json', 'c'] as const,
+              choices: ['raw', 'json', 'c', 'ts'] as const,
               default: 'raw' as const,
-              describe: 'raw: bpftool text; json: bpftool -j; c: a C header (vmlinux.h)',
+              describe: 'raw: bpftool text; json: bpftool -j; c: a C header (vmlinux.h); ts: TypeScript types and codecs',
             })
             .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
             .option('base', { type: 'string', describe: 'base BTF for split BTF (module BTF)' })
@@ -47,7 +47,13 @@ function runDump(a: DumpArgs): void {
   const base: Btf | undefined = basePath !== undefined ? loadBtf(basePath) : undefined;
   const btf = loadBtf(a.file, { base });
   const opts = { rootIds: a['root-id'] };
-  if (a.json && a.format === 'c') throw new BpfkitError('UNSUPPORTED', '--json and --format c do not go together (bpftool refuses it too)');
+  if (a.json && (a.format === 'c' || a.format === 'ts')) {
+    throw new BpfkitError('UNSUPPORTED', `--json and --format ${a.format} do not go together (bpftool refuses JSON for C too)`);
+  }
+  if (a.format === 'ts') {
+    writeStdout(dumpTs(btf, { rootIds: opts.rootIds, source: a.file }));
+    return;
+  }
   const dump = a.format === 'c' ? dumpC : a.json || a.format === 'json' ? dumpJson : dumpRaw;
   writeStdout(dump(btf, opts));
 }

@@ -58,7 +58,9 @@ export interface Codec<T> {
   decode(view: DataView, offset?: number, littleEndian?: boolean): T;
   /** Zero \`size\` bytes at \`offset\`, then write \`value\` there. */
   encode(value: T, view: DataView, offset?: number, littleEndian?: boolean): void;
-  /** Write \`value\`'s members without clearing padding first (what encode does after zeroing). */
+  /** Write \`value\`'s members without clearing padding first (what encode does after zeroing).
+   * Only member bits are written; bytes after a string's NUL count as padding. So
+   * write(decode(bytes)) over those bytes leaves them exactly as they were. */
   write(value: T, view: DataView, offset: number, littleEndian: boolean): void;
   /** decode() from the start of \`bytes\`. */
   fromBytes(bytes: Uint8Array, littleEndian?: boolean): T;

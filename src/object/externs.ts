@@ -1,6 +1,6 @@
-import { INT_BOOL, INT_SIGNED, Kind, skipModsAndTypedefs, type Btf } from '../btf/index.js';
+import { INT_BOOL, INT_SIGNED, Kind, skipModsAndTypedefs, type AnyBtfType, type Btf } from '../btf/index.js';
 import { SHN_UNDEF, STB_LOCAL, STB_WEAK, STT_SECTION, type ElfSymbol } from '../elf/index.js';
-import { BpfkitError } from '../internal/errors.js';
+import { BpfkitError, withLocation } from '../internal/errors.js';
 import { typeDescription } from './type-names.js';
 import type { Extern } from './types.js';
 
@@ -41,37 +41,41 @@ export function findExterns(symbols: ElfSymbol[], btf: Btf | undefined, file: st
       continue;
     }
     const t = btf.type(hit.id)!;
-    if (hit.sec === '.kconfig') {
-      if (t.kind !== Kind.Var) {
-        throw new BpfkitError('BAD_VALUE', `extern (kconfig) '${s.name}' is not a variable`, { file, section: '.kconfig', symbol: s.name, typeId: t.id });
-      }
-      const kconfigType = kconfigKind(btf, t.type);
-      if (kconfigType === undefined) {
-        throw new BpfkitError('BAD_VALUE', `extern (kconfig) '${s.name}': type ${typeDescription(btf, t.type)} is not one libbpf supports (bool, tristate, char, integers, char arrays)`, {
-          file,
-          section: '.kconfig',
-          symbol: s.name,
-          typeId: t.id,
-        });
-      }
-      out.push({ name: s.name, kind: 'kconfig', weak, typeId: t.id, valueTypeId: t.type, typeName: typeDescription(btf, t.type), kconfigType });
-    } else if (t.kind === Kind.Func) {
-      out.push({ name: s.name, kind: 'kfunc', weak, typeId: t.id, valueTypeId: t.type, typeName: typeDescription(btf, t.type) });
-    } else if (t.kind === Kind.Var) {
-      const resolved = skipModsAndTypedefs(btf, t.type);
-      out.push({
-        name: s.name,
-        kind: 'ksym',
-        weak,
-        typeId: t.id,
-        valueTypeId: resolved === 0 ? 0 : t.type,
-        typeName: resolved === 0 ? 'void' : typeDescription(btf, t.type),
-      });
-    } else {
-      throw new BpfkitError('BAD_VALUE', `extern (ksym) '${s.name}' is neither a variable nor a function`, { file, section: '.ksyms', symbol: s.name, typeId: t.id });
-    }
+    out.push(withLocation({ file, section: hit.sec, symbol: s.name, typeId: t.id }, () => classifyTyped(btf, t, hit.sec, s.name, weak, file)));
   }
   return out;
+}
+
+/** An extern that BTF places in `.kconfig` or `.ksyms`. */
+function classifyTyped(btf: Btf, t: AnyBtfType, sec: string, name: string, weak: boolean, file: string | undefined): Extern {
+  const where = { file, section: sec, symbol: name, typeId: t.id };
+  if (sec === '.kconfig') {
+    if (t.kind !== Kind.Var) throw new BpfkitError('BAD_VALUE', `extern (kconfig) '${name}' is not a variable`, where);
+    const kconfigType = kconfigKind(btf, t.type);
+    if (kconfigType === undefined) {
+      throw new BpfkitError(
+        'BAD_VALUE',
+        `extern (kconfig) '${name}': type ${typeDescription(btf, t.type)} is not one libbpf supports (bool, tristate, char, integers, char arrays)`,
+        where,
+      );
+    }
+    return { name, kind: 'kconfig', weak, typeId: t.id, valueTypeId: t.type, typeName: typeDescription(btf, t.type), kconfigType };
+  }
+  if (t.kind === Kind.Func) {
+    return { name, kind: 'kfunc', weak, typeId: t.id, valueTypeId: t.type, typeName: typeDescription(btf, t.type) };
+  }
+  if (t.kind === Kind.Var) {
+    const resolved = skipModsAndTypedefs(btf, t.type);
+    return {
+      name,
+      kind: 'ksym',
+      weak,
+      typeId: t.id,
+      valueTypeId: resolved === 0 ? 0 : t.type,
+      typeName: resolved === 0 ? 'void' : typeDescription(btf, t.type),
+    };
+  }
+  throw new BpfkitError('BAD_VALUE', `extern (ksym) '${name}' is neither a variable nor a function`, where);
 }
 
 /** libbpf's find_kcfg_type(): the Kconfig value kinds it can fill in. Any

@@ -1,6 +1,6 @@
 import { Kind, type Btf } from '../btf/index.js';
 import { findSection, readRelocations, SHT_REL, STB_LOCAL, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSymbol } from '../elf/index.js';
-import { BpfkitError } from '../internal/errors.js';
+import { BpfkitError, withLocation } from '../internal/errors.js';
 import { isMapInMap, isProgArray, MAP_TYPES, mapTypeName } from './bpf-enums.js';
 import { parseBtfMapDef } from './map-def-btf.js';
 import { blankMap } from './blank-map.js';
@@ -43,7 +43,10 @@ export function findBtfMaps(ctx: MapContext): BpfMap[] {
   const maps: BpfMap[] = [];
   const valuesAt = new Map<BpfMap, number>();
   for (const v of layOutDatasec(btf, ds, sec, ctx.symbols, ctx.file)) {
-    const { map, valuesOffset } = parseBtfMapDef({ btf, file: ctx.file, section: '.maps' }, v.name, v.type, sec.index, v.offset);
+    // Type walks deeper in the BTF can fail without knowing the map.
+    const { map, valuesOffset } = withLocation({ file: ctx.file, section: '.maps', symbol: v.name, offset: sec.offset + v.offset }, () =>
+      parseBtfMapDef({ btf, file: ctx.file, section: '.maps' }, v.name, v.type, sec.index, v.offset),
+    );
     // A BTF map definition is type information only; its bytes stay zero
     // (the `values` slots are filled through relocations; GCC also writes
     // their addends there, so they are not checked).
@@ -116,14 +119,16 @@ export function findLegacyMaps(ctx: MapContext): BpfMap[] {
   if (syms.length === 0) return [];
   // Each map symbol's size is its definition's size; without sizes (very
   // old compilers) the section divides evenly, as old libbpf assumed.
-  const evenSize = sec.size / syms.length;
+  // A NOBITS `maps` section has a size but no bytes to read.
+  const secBytes = sec.data.byteLength;
+  const evenSize = secBytes / syms.length;
   const v = new DataView(sec.data.buffer, sec.data.byteOffset, sec.data.byteLength);
   const le = ctx.elf.littleEndian;
   return syms.map((s) => {
     const off = Number(s.value);
     const defSize = s.size > 0n ? Number(s.size) : evenSize;
-    if (!Number.isInteger(defSize) || defSize < 20 || defSize % 4 !== 0 || off + defSize > sec.size) {
-      throw new BpfkitError('BAD_VALUE', `legacy map definition at offset ${off} of ${defSize} bytes does not fit the maps section (${sec.size} bytes; a definition is at least 20)`, {
+    if (!Number.isInteger(defSize) || defSize < 20 || defSize % 4 !== 0 || off + defSize > secBytes) {
+      throw new BpfkitError('BAD_VALUE', `legacy map definition at offset ${off} of ${defSize} bytes does not fit the maps section (${secBytes} bytes of data; a definition is at least 20)`, {
         file: ctx.file,
         section: 'maps',
         symbol: s.name,

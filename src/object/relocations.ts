@@ -62,7 +62,7 @@ export function collectRelocations(ctx: RelocContext): RelocResult {
       if (sym === undefined) {
         throw new BpfkitError('OUT_OF_RANGE', `relocation #${r.index} names symbol index ${r.symbol}, which does not exist`, where);
       }
-      if (off % 8 !== 0 || off + 8 > target.size) {
+      if (off % 8 !== 0 || off + 8 > target.data.byteLength) {
         throw new BpfkitError('BAD_VALUE', `relocation #${r.index} at offset ${off} is outside section ${target.name} (size ${target.size}) or not on an instruction`, {
           ...where,
           symbol: sym.name,

@@ -35,7 +35,10 @@ export function btfCommand(y: Argv): Argv {
             })
             .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
             .option('base', { type: 'string', describe: 'base BTF for split BTF (module BTF)' })
-            .option('root-id', { type: 'number', array: true, describe: 'dump only these type ids' }),
+            .option('root-id', { type: 'number', array: true, describe: 'dump only these type ids (with --format c: and what they need)' })
+            // bpftool 7.1, the reference, always prints C in type id order;
+            // the flag names that order explicitly (newer bpftool sorts by default).
+            .option('unsorted', { type: 'boolean', default: true, describe: 'with --format c: types in id order, as bpftool 7.1 prints them (the default)' }),
         (argv) => runDump(argv as unknown as DumpArgs),
       )
       .demandCommand(1, 'name a btf subcommand'),

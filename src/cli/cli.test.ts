@@ -61,6 +61,19 @@ describe('bpfkit CLI', () => {
     expect(r.stdout).toMatch(/export interface flow_stats \{/);
   });
 
+  it('core --json reports every CO-RE relocation against a target BTF', () => {
+    const obj = join(testdataDir, 'obj/core.bpfel.o');
+    // The object's own BTF as the target: every relocation that has a
+    // single candidate resolves to the value the compiler wrote.
+    const r = run('core', join(testdataDir, 'core/local.bpfel.o'), '--target', join(testdataDir, 'core/local.bpfel.o'), '--json');
+    expect([0, 1]).toContain(r.status);
+    const entries = JSON.parse(r.stdout) as { kind: string; orig: number; value: number; poisoned: boolean; error: string | null }[];
+    expect(entries.length).toBeGreaterThan(10);
+    for (const e of entries.filter((x) => x.error === null && !x.poisoned && x.kind === 'byte_off')) expect(e.value).toBe(e.orig);
+    const text = run('core', obj, '--target', join(corpusDir, 'cilium-ebpf/btf/testdata/vmlinux.btf.gz'));
+    expect(text.stdout).toMatch(/relocations: \d+ resolved, \d+ poisoned, \d+ failed/);
+  });
+
   it('usage errors exit 2', () => {
     expect(run('inspect').status).toBe(2);
     expect(run('no-such-command').status).toBe(2);

@@ -5,6 +5,7 @@ import { BpfkitError } from '../internal/errors.js';
 import { btfCommand } from './commands/btf.js';
 import { inspectCommand } from './commands/inspect.js';
 import { disasmCommand } from './commands/disasm.js';
+import { coreCommand } from './commands/core.js';
 import { VERSION } from '../version.js';
 
 // yargs 17's CommonJS entry is one prebuilt file: it loads in about 15 ms,
@@ -18,6 +19,7 @@ function main(argv: string[]): void {
   y = btfCommand(y);
   y = inspectCommand(y);
   y = disasmCommand(y);
+  y = coreCommand(y);
   y.fail((msg, err) => {
     if (err) throw err;
     process.stderr.write(`bpfkit: ${msg}\n(see bpfkit --help)\n`);

@@ -1,0 +1,28 @@
+import type { Argv } from 'yargs';
+import { loadBtf } from '../../btf/index.js';
+import { openObjectFile } from '../../object/index.js';
+import { coreReport, formatCoreReport, relocateObject } from '../../reloc/index.js';
+import { writeStdout } from '../output.js';
+
+export function coreCommand(y: Argv): Argv {
+  return y.command(
+    'core <obj>',
+    "Resolve an object's CO-RE relocations against a kernel's BTF and report every decision",
+    (c) =>
+      c
+        .positional('obj', { type: 'string', demandOption: true, describe: 'BPF ELF object with .BTF.ext CO-RE records' })
+        .option('target', { type: 'string', default: '/sys/kernel/btf/vmlinux', describe: 'target BTF: raw, .btf.gz, or an ELF with .BTF' })
+        .option('json', { type: 'boolean', default: false, describe: 'print one JSON object per relocation, in an array' }),
+    (argv) => {
+      const obj = openObjectFile(argv.obj as string);
+      const target = loadBtf(argv.target as string);
+      const { results } = relocateObject(obj, target, { onError: 'collect' });
+      const report = coreReport(results);
+      writeStdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatCoreReport(report));
+      // Relocations that could not be resolved at all (ambiguity, malformed
+      // records) fail the command; poisoned instructions are reported, since
+      // telling which of them the verifier can reach is not done yet.
+      if (report.some((e) => e.error !== null)) process.exitCode = 1;
+    },
+  );
+}

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BpfkitError } from '../internal/errors.js';
 import { MUTATORS } from './mutators.js';
 import { codesSeen, defaultSubjects, formatFailure, formatTally, planCase, runFuzz, type Tally, type TargetRunner } from './run.js';
-import { TARGETS, classify, type StageResult } from './targets.js';
+import { DUMP_EVERY, TARGETS, classify, runDumps, type StageResult } from './targets.js';
 
 /**
  * The bounded run of the fuzz harness that `npm test` includes. Sized for
@@ -44,6 +44,17 @@ describe('fuzz: parsers keep the error contract under mutation', () => {
     expect(ok / CASES, report).toBeGreaterThan(0.15);
     expect(ok / CASES, report).toBeLessThan(0.85);
     for (const t of TARGETS) expect(tally.targets[t].ok ?? 0, `${t} never succeeded\n${report}`).toBeGreaterThan(0);
+  });
+
+  it('runs the C and TS dumps on their share of the parsed BTF', () => {
+    // They run on one case in DUMP_EVERY (for speed): about that share of
+    // the cases that reach the other after-parse stages.
+    const runs = (target: keyof typeof tally.targets): number => Object.values(tally.targets[target]).reduce((a, v) => a + (v ?? 0), 0);
+    const parsed = runs('btf.dumpRaw');
+    for (const target of ['btf.dumpC', 'btf.dumpTs'] as const) {
+      expect(runs(target), `${target}\n${report}`).toBeGreaterThan((0.7 * parsed) / DUMP_EVERY);
+      expect(runs(target), `${target}\n${report}`).toBeLessThan((1.3 * parsed) / DUMP_EVERY);
+    }
   });
 
   it('makes every parse entry point fail in the ways only deep checks report', () => {
@@ -172,5 +183,29 @@ describe('fuzz harness', () => {
     expect(classify('btf.parse', noOffset, file, 100).outcome).toBe('NOLOC');
     const pastEnd = new BpfkitError('BAD_VALUE', 'bad', { file, section: '.BTF', offset: 101 });
     expect(classify('btf.parse', pastEnd, file, 100).outcome).toBe('NOLOC');
+    // The dumpers work on a parsed Btf: a type id is their location, and
+    // the output limit has none.
+    for (const target of ['btf.dumpC', 'btf.dumpTs'] as const) {
+      expect(classify(target, new BpfkitError('BAD_VALUE', 'cycle', { typeId: 3 }), file, 100).outcome).toBe('BAD_VALUE');
+      expect(classify(target, new BpfkitError('TOO_LARGE', 'big'), file, 100).outcome).toBe('TOO_LARGE');
+      expect(classify(target, new BpfkitError('BAD_VALUE', 'cycle'), file, 100).outcome).toBe('NOLOC');
+      expect(classify(target, new BpfkitError('BAD_VALUE', 'cycle', { file, offset: 10 }), file, 100).outcome).toBe('NOLOC');
+      expect(classify(target, new RangeError('Maximum call stack size exceeded'), file, 100).outcome).toBe('OTHER');
+    }
+    // Elsewhere a type id alone is not enough.
+    expect(classify('btf.parse', new BpfkitError('BAD_VALUE', 'cycle', { typeId: 3 }), file, 100).outcome).toBe('NOLOC');
+  });
+
+  it('picks the cases that run the dumps from (seed, index) alone', () => {
+    let picked = 0;
+    for (let i = 0; i < 8000; i++) {
+      const a = runDumps({ seed: 7, index: i });
+      expect(runDumps({ seed: 7, index: i })).toBe(a);
+      if (a) picked++;
+    }
+    expect(picked).toBeGreaterThan(8000 / DUMP_EVERY - 200);
+    expect(picked).toBeLessThan(8000 / DUMP_EVERY + 200);
+    // Outside a run (no case id) they always run.
+    expect(runDumps(undefined)).toBe(true);
   });
 });

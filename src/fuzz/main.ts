@@ -1,18 +1,20 @@
 /**
- * `node dist/fuzz/main.js [--cases N] [--seed S] [--start I]`
+ * `node dist/fuzz/main.js [--cases N] [--seed S] [--start I] [--dump-every K]`
  * `node dist/fuzz/main.js --seed S --case I [--write FILE]`
  *
  * Runs the fuzz harness and prints the tally; exits 1 when any case broke
  * the error contract (see targets.ts), 2 on bad arguments. With --case it
  * rebuilds one case, runs it in full and prints every stage's outcome with
  * stacks; --write saves the mutated input so it can be replayed elsewhere
- * (e.g. `bpfkit btf dump file FILE`).
+ * (e.g. `bpfkit btf dump file FILE`). The C and TS dump stages run on one
+ * case in 8 (targets.ts, DUMP_EVERY); --dump-every 1 runs them on every
+ * case, and a replayed case always runs them.
  *
  * A development script, so plain argv parsing rather than the CLI's yargs.
  */
 import { writeFileSync } from 'node:fs';
 import { defaultSubjects, formatTally, planCase, runCase, runFuzz } from './run.js';
-import { isBug } from './targets.js';
+import { isBug, setDumpEvery } from './targets.js';
 
 interface Args {
   cases: number;
@@ -21,9 +23,10 @@ interface Args {
   case?: number;
   write?: string;
   hangMs?: number;
+  dumpEvery?: number;
 }
 
-const USAGE = 'usage: node dist/fuzz/main.js [--cases N] [--seed S] [--start I] [--hang-ms MS] | --seed S --case I [--write FILE]';
+const USAGE = 'usage: node dist/fuzz/main.js [--cases N] [--seed S] [--start I] [--hang-ms MS] [--dump-every K] | --seed S --case I [--write FILE]';
 
 function parseInteger(flag: string, v: string | undefined): number {
   const n = v === undefined ? NaN : Number(v);
@@ -57,6 +60,10 @@ function parseArgs(argv: readonly string[]): Args {
         break;
       case '--hang-ms':
         args.hangMs = parseInteger(flag, value());
+        break;
+      case '--dump-every':
+        args.dumpEvery = parseInteger(flag, value());
+        if (args.dumpEvery === 0) throw new Error('--dump-every needs a positive integer');
         break;
       case '-h':
       case '--help':
@@ -105,7 +112,12 @@ function main(argv: readonly string[]): number {
     process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  if (args.case !== undefined) return replay(args, args.case);
+  if (args.case !== undefined) {
+    // A replay runs every stage, the dumps too.
+    setDumpEvery(1);
+    return replay(args, args.case);
+  }
+  if (args.dumpEvery !== undefined) setDumpEvery(args.dumpEvery);
 
   // Progress only for a person watching: one line rewritten in place.
   const tty = process.stderr.isTTY === true;

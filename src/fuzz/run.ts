@@ -25,7 +25,13 @@ import { TARGETS, current, hungStage, isBug, runTargets, type Outcome, type Stag
 
 /** What runs the entry points on one input; replaceable so tests can check
  * that the harness itself catches hangs, crashes and runaway allocations. */
-export type TargetRunner = (subject: Subject, bytes: Uint8Array) => StageResult[];
+export type TargetRunner = (subject: Subject, bytes: Uint8Array, which?: CaseId) => StageResult[];
+
+/** Which case of which run an input is (for stages run on a subset). */
+export interface CaseId {
+  seed: number;
+  index: number;
+}
 
 export interface CasePlan {
   index: number;
@@ -220,7 +226,7 @@ export function runCase(subjects: readonly Subject[], seed: number, index: numbe
   const plan = planCase(subjects, seed, index);
   const mem0 = memNow();
   const t0 = performance.now();
-  const stages = targets(plan.subject, plan.bytes);
+  const stages = targets(plan.subject, plan.bytes, { seed, index });
   const ms = performance.now() - t0;
   return {
     index,

@@ -19,6 +19,11 @@
  *
  * btf.sizes (sizeOf/alignOf) is not a parser, so its errors need no
  * location, but it follows type references and so must not hang either.
+ *
+ * btf.dumpC and btf.dumpTs work on a parsed, in-memory Btf: their errors
+ * name the type id they refer to (no file or offset), or are TOO_LARGE
+ * (the output limit). They are the costliest stages, so they run on a
+ * deterministic subset of cases (see DUMP_EVERY).
  */
 import { BpfkitError, type ErrorCode } from '../internal/errors.js';
 import {
@@ -26,8 +31,10 @@ import {
   btfExtFromElf,
   btfFromBytes,
   btfFromElf,
+  dumpC,
   dumpJson,
   dumpRaw,
+  dumpTs,
   encodeBtf,
   encodeBtfExt,
   parseBtf,
@@ -47,6 +54,8 @@ import {
   type ElfFile,
 } from '../elf/index.js';
 import { openObject, summarize } from '../object/index.js';
+import { mix32 } from './rng.js';
+import type { CaseId } from './run.js';
 import type { Subject } from './subjects.js';
 
 export const TARGETS = [
@@ -57,6 +66,8 @@ export const TARGETS = [
   'btf.parse',
   'btf.dumpRaw',
   'btf.dumpJson',
+  'btf.dumpC',
+  'btf.dumpTs',
   'btf.decode',
   'btf.sizes',
   'btf.encode',
@@ -126,6 +137,12 @@ export function hungStage(): [Target | undefined, string] {
  */
 function locationProblem(e: BpfkitError, target: Target, file: string, inputLength: number): string | undefined {
   if (!ERROR_CODES.includes(e.code)) return `unknown code ${String(e.code)}`;
+  if (target === 'btf.dumpC' || target === 'btf.dumpTs') {
+    // The dumpers see a Btf, not a file: a type id is their location.
+    if (e.typeId === undefined) return e.code === 'TOO_LARGE' ? undefined : 'no type id';
+    if (!Number.isInteger(e.typeId) || e.typeId < 0) return `type id ${e.typeId} is not an id`;
+    return undefined;
+  }
   // btfFromBytes names gzip content "<file> (decompressed)": its offsets
   // count in the decompressed bytes, whose length is not known here.
   const decompressed = e.file === `${file} (decompressed)`;
@@ -205,9 +222,15 @@ export function classify(
  * (straight from the wire records), the full decode into the model, size
  * and alignment of each type, the encode, and a re-parse of the encoding.
  */
-function afterBtfParse(st: Stages, btf: Btf, base: Btf | undefined): void {
+function afterBtfParse(st: Stages, btf: Btf, base: Btf | undefined, which: CaseId | undefined): void {
   st.run('btf.dumpRaw', () => dumpRaw(btf), 'LATE');
   st.run('btf.dumpJson', () => dumpJson(btf), 'LATE');
+  // C and TS may refuse BTF that parses (an unsatisfiable type cycle, as
+  // bpftool does), but only with a BpfkitError: never a stack overflow.
+  if (runDumps(which)) {
+    st.run('btf.dumpC', () => dumpC(btf, { maxBytes: DUMP_MAX_BYTES }));
+    st.run('btf.dumpTs', () => dumpTs(btf, { maxBytes: DUMP_MAX_BYTES }));
+  }
   const types = st.run(
     'btf.decode',
     () => {
@@ -224,6 +247,36 @@ function afterBtfParse(st: Stages, btf: Btf, base: Btf | undefined): void {
   const encoded = st.run('btf.encode', () => encodeBtf(btf), 'LATE');
   if (encoded === undefined) return;
   st.run('btf.reparse', () => parseBtf(encoded, { base }).types.length, 'ROUNDTRIP');
+}
+
+/**
+ * The C and TS dumps run on one case in DUMP_EVERY, chosen from (seed,
+ * index) alone, so a reported case replays with its dumps. They cost about
+ * half of what all the other stages of a case take together: on every case
+ * they cut the harness from ~1,550 to ~1,050 cases/s (2 cores); on one in 8
+ * it runs ~1,400 cases/s, keeping the bounded test near half a minute and
+ * `npm run fuzz` (1M cases) near 12 minutes.
+ */
+export const DUMP_EVERY = 8;
+
+/** Output limit of the dump stages: far above any subject's dump, and
+ * reached in milliseconds by the gigabytes of padding some mutated
+ * bitfield offsets make libbpf (and so dumpC) print. */
+export const DUMP_MAX_BYTES = 8 * 2 ** 20;
+
+let dumpEvery = DUMP_EVERY;
+
+/** Run the dumps on one case in k instead (1: every case; main.ts's
+ * --dump-every, and its replay of one case, which runs every stage). */
+export function setDumpEvery(k: number): void {
+  if (!Number.isSafeInteger(k) || k < 1) throw new RangeError(`dump rate must be a positive integer, got ${k}`);
+  dumpEvery = k;
+}
+
+/** Whether case `which` runs the dump stages (always, outside a run). */
+export function runDumps(which: CaseId | undefined): boolean {
+  if (which === undefined || dumpEvery === 1) return true;
+  return mix32(mix32(which.seed ^ 0x64756d70) ^ which.index) % dumpEvery === 0;
 }
 
 /**
@@ -269,14 +322,14 @@ function extStages(st: Stages, source: Uint8Array | ElfFile, file: string, btf: 
   st.run('btfext.reparse', () => parseBtfExt(encoded, { btf }), 'ROUNDTRIP');
 }
 
-function elfPipeline(st: Stages, bytes: Uint8Array, file: string): void {
+function elfPipeline(st: Stages, bytes: Uint8Array, file: string, which: CaseId | undefined): void {
   const elf = st.run('elf.read', () => readElf(bytes, { file }));
   if (elf === undefined) return;
   symbolsAndRelocations(st, elf);
   let btf: Btf | undefined;
   if (findSection(elf, '.BTF') !== undefined) {
     btf = st.run('btf.parse', () => btfFromElf(elf, { file }));
-    if (btf !== undefined) afterBtfParse(st, btf, undefined);
+    if (btf !== undefined) afterBtfParse(st, btf, undefined, which);
   }
   // Without a usable .BTF the ext section is still parsed (names stay empty).
   if (findSection(elf, '.BTF.ext') !== undefined) extStages(st, elf, file, btf);
@@ -300,24 +353,25 @@ function symbolsAndRelocations(st: Stages, elf: ElfFile): void {
 }
 
 /**
- * Run every entry point that applies to one (mutated) input of a subject.
+ * Run every entry point that applies to one (mutated) input of a subject
+ * (`which`: the case it is, to pick the cases that run the dumps).
  * Never throws for anything the code under test does; the results say what
  * each stage did.
  */
-export function runTargets(subject: Subject, bytes: Uint8Array): StageResult[] {
+export function runTargets(subject: Subject, bytes: Uint8Array, which?: CaseId): StageResult[] {
   const file = subject.name;
   current.target = undefined;
   current.finished = [];
   const st = new Stages(file, bytes.byteLength);
   switch (subject.kind) {
     case 'elf':
-      elfPipeline(st, bytes, file);
+      elfPipeline(st, bytes, file, which);
       break;
     case 'btf': {
       // btfFromBytes is the public "whatever BTF this is" entry point; for
       // a mutated magic it may also take the ELF or gzip route.
       const btf = st.run('btf.load', () => btfFromBytes(bytes, { base: subject.base, file }));
-      if (btf !== undefined) afterBtfParse(st, btf, subject.base);
+      if (btf !== undefined) afterBtfParse(st, btf, subject.base, which);
       break;
     }
     case 'btfext':

@@ -25,3 +25,41 @@ describe('TextBuffer JSON strings', () => {
     expect(out).toBe('a\\"b\\\\c\\bd\\fe\\nf\\rg\\th\u000bi/j\u0001k\u00e9');
   });
 });
+
+describe('TextBuffer maxBytes', () => {
+  const tooLarge = (fn: () => unknown): void => {
+    expect(fn).toThrowError(expect.objectContaining({ name: 'BpfkitError', code: 'TOO_LARGE' }));
+  };
+
+  it('fills exactly up to the limit with every kind of append', () => {
+    const table = new Uint8Array([0x61, 0x22, 0x62, 0]);
+    const out = new TextBuffer(1, 16);
+    out.str('ab').byte(99).raw(new Uint8Array([100])).cstr(table, 0).int(12345).cstrJson(table, 0);
+    expect(out.toString()).toBe('abcda"b12345a\\"b');
+    expect(out.pos).toBe(16);
+    tooLarge(() => out.byte(1));
+    tooLarge(() => out.str('x'));
+    tooLarge(() => out.int(0));
+    tooLarge(() => out.cstr(table, 0));
+    tooLarge(() => out.cstrJson(table, 0));
+    tooLarge(() => out.raw(new Uint8Array(1)));
+    // An empty append still fits.
+    out.str('').cstr(table, 3).raw(new Uint8Array(0));
+    expect(out.pos).toBe(16);
+  });
+
+  it('throws TOO_LARGE on the append that crosses the limit, and never allocates past it', () => {
+    const out = new TextBuffer(1 << 16, 1000);
+    for (let i = 0; i < 99; i++) out.str('0123456789');
+    out.int(123456789);
+    tooLarge(() => out.int(12));
+    tooLarge(() => out.str('0123456789'));
+    expect(out.bytes().buffer.byteLength).toBeLessThanOrEqual(1000);
+  });
+
+  it('is unbounded by default', () => {
+    const out = new TextBuffer(1);
+    for (let i = 0; i < 1000; i++) out.str('x'.repeat(100));
+    expect(out.pos).toBe(100_000);
+  });
+});

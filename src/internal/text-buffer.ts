@@ -4,6 +4,8 @@
  * collector; writing bytes into one growing array does not, and names can be
  * copied straight from a string table without decoding them.
  */
+import { BpfkitError } from './errors.js';
+
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
 
 /** \b \t \n (11: none) \f \r as the letter after the backslash. */
@@ -12,14 +14,29 @@ const JSON_ESCAPE_LETTER: Record<number, number> = { 8: 98, 9: 116, 10: 110, 12:
 export class TextBuffer {
   private buf: Uint8Array;
   pos = 0;
+  /** The most bytes the text may hold; appending more throws TOO_LARGE. */
+  readonly maxBytes: number;
 
-  constructor(initialCapacity = 1 << 16) {
-    this.buf = new Uint8Array(initialCapacity);
+  /**
+   * `maxBytes` bounds the output (default: unbounded): an append that would
+   * take the text past it throws `BpfkitError('TOO_LARGE')`, and the buffer
+   * never allocates more than that.
+   */
+  constructor(initialCapacity = 1 << 16, maxBytes = Infinity) {
+    if (!(maxBytes >= 0)) throw new RangeError(`TextBuffer maxBytes must be >= 0, got ${maxBytes}`);
+    this.maxBytes = maxBytes;
+    this.buf = new Uint8Array(Math.max(1, Math.min(initialCapacity, maxBytes)));
   }
 
+  /** Make room for n more bytes (n exact: the text will hold pos + n). */
   private grow(n: number): void {
-    let cap = this.buf.byteLength * 2;
-    while (cap < this.pos + n) cap *= 2;
+    const need = this.pos + n;
+    if (need > this.maxBytes) {
+      throw new BpfkitError('TOO_LARGE', `output exceeds the limit of ${this.maxBytes} bytes`);
+    }
+    let cap = Math.max(1, this.buf.byteLength * 2);
+    while (cap < need) cap *= 2;
+    if (cap > this.maxBytes) cap = this.maxBytes;
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
@@ -84,9 +101,12 @@ export class TextBuffer {
       const c = table[i];
       if (c === 0) break;
       if (p + 2 > b.byteLength) {
-        this.pos = p;
-        this.grow(2);
-        b = this.buf;
+        const need = c === 34 || c === 92 || (c < 14 && c >= 8 && c !== 11) ? 2 : 1;
+        if (p + need > b.byteLength) {
+          this.pos = p;
+          this.grow(need);
+          b = this.buf;
+        }
       }
       if (c === 34 || c === 92) {
         b[p++] = 92;
@@ -104,7 +124,11 @@ export class TextBuffer {
 
   /** Append an integer that fits a double exactly. */
   int(v: number): this {
-    if (this.pos + 24 > this.buf.byteLength) this.grow(24);
+    if (this.pos + 24 > this.buf.byteLength) {
+      // Near the limit, reserve only what the digits need.
+      if (this.pos + 24 > this.maxBytes) return this.str(String(v));
+      this.grow(24);
+    }
     const b = this.buf;
     if (v < 0) {
       b[this.pos++] = 45; // '-'

@@ -1,3 +1,4 @@
+import { BpfkitError } from '../../../internal/errors.js';
 import { Kind } from '../../kinds.js';
 import { emitEnumDef, emitStructDef, emitStructFwd, emitFwdDef } from './defs.js';
 import { identName, typeName } from './names.js';
@@ -18,6 +19,9 @@ interface Frame {
   cnt: number;
 }
 
+/** Entries on the shared declarator stack at most (all nested chains). */
+const MAX_DECL_STACK = 1 << 20;
+
 /** A declared name: a string-table offset (member and parameter names,
  * printed straight from the table) or a string (typedef names, which may
  * carry a `___N` suffix). */
@@ -37,7 +41,10 @@ export function emitTypeDecl(d: DumpState, id: number, fname: FieldName, lvl: nu
   const t = d.t;
   const stack = d.declStack;
   const start = d.declCnt;
+  const first = id;
   for (;;) {
+    if (d.declCnt - start >= t.count) throw d.chainLoop(first);
+    if (d.declCnt >= MAX_DECL_STACK) throw new BpfkitError('TOO_LARGE', 'declarators nested too deep', { typeId: first });
     stack[d.declCnt++] = id;
     if (id === 0) break;
     const k = t.kind[id];
@@ -49,7 +56,9 @@ export function emitTypeDecl(d: DumpState, id: number, fname: FieldName, lvl: nu
       break;
     }
   }
+  d.enter(first);
   emitTypeChain(d, { start, cnt: d.declCnt - start }, fname, lvl);
+  d.depth--;
   d.declCnt = start;
 }
 
@@ -152,7 +161,9 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
         const multidim = t.kind[top(d, f)] === Kind.Array;
         if (!lastWasPtr && !isEmpty(d, fname)) out.byte(32);
         if (!multidim) out.byte(40);
+        d.enter(id);
         emitTypeChain(d, f, fname, lvl);
+        d.depth--;
         if (!multidim) out.byte(41);
         out.byte(91).int(t.arrayNelems(id)).byte(93);
         return;
@@ -161,7 +172,9 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
         dropMods(d, f);
         if (f.cnt > 0) {
           out.str(' (');
+          d.enter(id);
           emitTypeChain(d, f, fname, lvl);
+          d.depth--;
           out.byte(41);
         } else {
           emitName(d, fname, lastWasPtr);

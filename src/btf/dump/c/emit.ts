@@ -33,9 +33,18 @@ function emitMissingAlias(d: DumpState, id: number): void {
 }
 
 export function emitType(d: DumpState, id: number, contId: number): void {
+  d.enter(id);
+  d.step(id);
+  emitInner(d, id, contId);
+  d.depth--;
+}
+
+function emitInner(d: DumpState, id: number, contId: number): void {
   const t = d.t;
   const out = d.out;
-  for (;;) {
+  const start = id;
+  for (let hops = 0; ; hops++) {
+    if (hops >= t.count) throw d.chainLoop(start);
     const state = d.emit[id];
     if (state === EMITTED) return;
     const kind = t.kind[id];

@@ -13,7 +13,13 @@ import { TypeTable } from './table.js';
 export interface DumpCOptions {
   /** Dump these ids and their dependencies, in this order. */
   rootIds?: readonly number[];
+  /** The most bytes of output (default 1 GiB); a dump that would exceed it
+   * throws BpfkitError TOO_LARGE. Absurd bitfield offsets in otherwise valid
+   * BTF make libbpf print gigabytes of padding. */
+  maxBytes?: number;
 }
+
+const DEFAULT_MAX_BYTES = 2 ** 30;
 
 const PRELUDE =
   '#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n' +
@@ -25,7 +31,7 @@ const EPILOGUE = '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute 
 
 export function dumpC(btf: Btf, opts: DumpCOptions = {}): Uint8Array {
   const table = new TypeTable(btf);
-  const d = new DumpState(table, Math.max(1 << 16, table.top.typeBytes.byteLength));
+  const d = new DumpState(table, Math.max(1 << 16, table.top.typeBytes.byteLength), opts.maxBytes ?? DEFAULT_MAX_BYTES);
   markReferenced(d);
   d.out.str(PRELUDE);
   const roots = opts.rootIds !== undefined && opts.rootIds.length > 0 ? opts.rootIds : undefined;
@@ -35,7 +41,13 @@ export function dumpC(btf: Btf, opts: DumpCOptions = {}): Uint8Array {
     if (!Number.isInteger(id) || id < 0 || id >= table.count) {
       throw new BpfkitError('OUT_OF_RANGE', `type id ${id} does not exist (last is ${table.count - 1})`, { typeId: id });
     }
-    dumpType(d, id);
+    try {
+      dumpType(d, id);
+    } catch (e) {
+      // Output limits are hit wherever the text is, not at a type.
+      if (e instanceof BpfkitError) e.locate({ typeId: id });
+      throw e;
+    }
   }
   d.out.str(EPILOGUE);
   return d.out.bytes();
@@ -48,12 +60,7 @@ export function formatC(btf: Btf, opts: DumpCOptions = {}): string {
 /** btf_dump__dump_type: order id's dependencies, then emit them. */
 function dumpType(d: DumpState, id: number): void {
   d.queue.length = 0;
-  try {
-    orderType(d, id, false);
-  } catch (e) {
-    if (e instanceof RangeError) throw new BpfkitError('BAD_VALUE', 'type graph too deep to order', { typeId: id });
-    throw e;
-  }
+  orderType(d, id, false);
   const q = d.queue;
   for (let i = 0; i < q.length; i++) emitType(d, q[i], 0);
 }

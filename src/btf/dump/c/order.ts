@@ -12,8 +12,18 @@ import { ORDERED, ORDERING, type DumpState } from './state.js';
  * to named types end it, so depth stays small on real BTF.
  */
 export function orderType(d: DumpState, id: number, throughPtr: boolean): number {
+  d.enter(id);
+  d.step(id);
+  const r = orderInner(d, id, throughPtr);
+  d.depth--;
+  return r;
+}
+
+function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
   const t = d.t;
-  for (;;) {
+  const start = id;
+  for (let hops = 0; ; hops++) {
+    if (hops >= t.count) throw d.chainLoop(start);
     const state = d.order[id];
     if (state === ORDERED) return 1;
     const kind = t.kind[id];

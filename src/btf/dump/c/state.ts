@@ -1,3 +1,4 @@
+import { BpfkitError } from '../../../internal/errors.js';
 import { TextBuffer } from '../../../internal/text-buffer.js';
 import { Kind } from '../../kinds.js';
 import { NameCounter } from './name-counter.js';
@@ -12,6 +13,14 @@ export const ORDERED = 2;
 export const NOT_EMITTED = 0;
 export const EMITTING = 1;
 export const EMITTED = 2;
+
+/**
+ * How deep the dump's recursive walks (ordering, emission, declarators,
+ * inline anonymous definitions, which libbpf all does by recursion) may
+ * nest before the dump gives up: far beyond real BTF (vmlinux needs a few
+ * dozen), well within the JS stack.
+ */
+export const MAX_DEPTH = 2000;
 
 const LONG_NAMES = new Set(['long', 'long int', 'int long', 'unsigned long', 'long unsigned int', 'unsigned long int', 'int unsigned long', 'long int unsigned', 'int long unsigned']);
 
@@ -41,9 +50,18 @@ export class DumpState {
   declCnt = 0;
   /** btf__align_of results (-1: not computed yet, -2: in progress). */
   readonly alignMemo: Int32Array;
+  /** Nesting of the recursive walks now (see MAX_DEPTH). */
+  depth = 0;
+  /** Calls of the ordering and emission walks so far, and their limit:
+   * neither memoises function prototypes (libbpf does not either), so a
+   * DAG of prototypes sharing their parameter types takes exponential time. */
+  steps = 0;
+  readonly maxSteps: number;
 
-  constructor(readonly t: TypeTable, capacity: number) {
-    this.out = new TextBuffer(capacity);
+  constructor(readonly t: TypeTable, capacity: number, maxBytes = Infinity) {
+    this.out = new TextBuffer(capacity, maxBytes);
+    // vmlinux (127k types) takes 3.5 steps per type.
+    this.maxSteps = 1_000_000 + 20 * t.count;
     const n = t.count;
     this.order = new Uint8Array(n);
     this.emit = new Uint8Array(n);
@@ -57,6 +75,26 @@ export class DumpState {
     this.ptrSize = guessPointerSize(t);
     this.typeNames = new NameCounter(t);
     this.identNames = new NameCounter(t);
+  }
+
+  /** Enter one level of a recursive walk at id (leave with `d.depth--`;
+   * after a throw the dump is abandoned, so no unwinding is needed). */
+  enter(id: number): void {
+    if (++this.depth > MAX_DEPTH) {
+      throw new BpfkitError('BAD_VALUE', `type graph nested deeper than ${MAX_DEPTH} levels (or cyclic)`, { typeId: id });
+    }
+  }
+
+  /** Count one step of the ordering or emission walk. */
+  step(id: number): void {
+    if (++this.steps > this.maxSteps) {
+      throw new BpfkitError('TOO_LARGE', `dumping needs more than ${this.maxSteps} steps (function prototypes sharing types?)`, { typeId: id });
+    }
+  }
+
+  /** A modifier/array chain longer than there are types is a loop. */
+  chainLoop(id: number): BpfkitError {
+    return new BpfkitError('BAD_VALUE', 'type cycle through modifiers and arrays', { typeId: id });
   }
 
   /** Whether the BTF string at a name offset is empty. */

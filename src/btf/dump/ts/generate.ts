@@ -36,6 +36,7 @@
  * Anonymous struct/union members are flattened into the parent, as in C;
  * fields that sit (at any depth) inside a union are optional.
  */
+import { BpfkitError } from '../../../internal/errors.js';
 import type { Btf } from '../../btf.js';
 import { INT_BOOL, INT_CHAR, INT_SIGNED, Kind } from '../../kinds.js';
 import { alignOf, pointerSize, sizeOf } from '../../sizes.js';
@@ -51,6 +52,45 @@ export interface DumpTsOptions {
   rootIds?: number[];
   /** Where the BTF came from, for the header comment. */
   source?: string;
+  /** The most characters of output (default 256 Mi, half of what a V8
+   * string can hold); a module that would exceed it throws BpfkitError
+   * TOO_LARGE. */
+  maxBytes?: number;
+}
+
+const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
+
+/** Typedef/modifier chains and array nesting deeper than this are refused
+ * (real BTF has a handful; a cycle would be endless). */
+const MAX_CHAIN = 64;
+
+/**
+ * Lines of output with a running size, so that an enormous module fails
+ * with TOO_LARGE before it is joined (or before V8's string limit).
+ */
+class Lines {
+  readonly lines: string[] = [];
+  private size = 0;
+  constructor(private readonly max: number) {}
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  push(...items: string[]): void {
+    this.pushAll(items);
+  }
+
+  /** Append an array of lines (no spread: it may be longer than the
+   * engine's argument limit). */
+  pushAll(items: readonly string[]): void {
+    for (const l of items) {
+      // Joined with '\n' between lines.
+      this.size += this.lines.length === 0 ? l.length : l.length + 1;
+      if (this.size > this.max) throw new BpfkitError('TOO_LARGE', `output exceeds the limit of ${this.max} characters`);
+      this.lines.push(l);
+    }
+  }
 }
 
 /** How a scalar is read. */
@@ -78,12 +118,18 @@ interface Leaf {
 class Generator {
   private readonly names: Names;
   private readonly ptrSize: number;
-  private readonly out: string[] = [];
-  private readonly late: string[] = [];
+  private readonly out: Lines;
+  private readonly late: Lines;
 
-  constructor(private readonly btf: Btf) {
+  constructor(
+    private readonly btf: Btf,
+    maxBytes: number,
+  ) {
     this.names = new Names(btf);
     this.ptrSize = pointerSize(btf);
+    this.out = new Lines(maxBytes);
+    // The late lines end up in the same module: they share the limit.
+    this.late = new Lines(maxBytes);
   }
 
   private t(id: number): AnyBtfType | undefined {
@@ -92,13 +138,19 @@ class Generator {
 
   /** Skip modifiers and typedefs; 0 for void. */
   private resolve(id: number): number {
-    for (let d = 0; d < 64; d++) {
+    const start = id;
+    for (let d = 0; d < MAX_CHAIN; d++) {
       const t = this.t(id);
       if (t === undefined) return 0;
       if (MODS.has(t.kind) || t.kind === Kind.Typedef) id = (t as { type: number }).type;
       else return id;
     }
-    return 0;
+    throw new BpfkitError('BAD_VALUE', `typedef/modifier chain longer than ${MAX_CHAIN} (or cyclic)`, { typeId: start });
+  }
+
+  /** Refuse arrays nested too deep (an array whose element type leads back to it). */
+  private static nest(depth: number, id: number): void {
+    if (depth >= MAX_CHAIN) throw new BpfkitError('BAD_VALUE', `arrays nested more than ${MAX_CHAIN} deep (or cyclic)`, { typeId: id });
   }
 
   private sizeOrUndefined(id: number): number | undefined {
@@ -216,6 +268,7 @@ class Generator {
 
   /** An expression reading a value of type `id` at byte offset `off`. */
   private decodeExpr(id: number, off: string, depth: number): string {
+    Generator.nest(depth, id);
     const rid = this.resolve(id);
     const t = this.t(rid);
     if (t === undefined) return 'undefined';
@@ -262,6 +315,7 @@ class Generator {
 
   /** Statements writing `val` (an expression of the type's TS type) at `off`. */
   private writeStmts(id: number, val: string, off: string, depth: number, ind: string, out: string[]): void {
+    Generator.nest(depth, id);
     const rid = this.resolve(id);
     const t = this.t(rid);
     if (t === undefined) return;
@@ -337,15 +391,29 @@ class Generator {
     return { bitOff, width: 0 };
   }
 
-  /** The members of a composite with anonymous struct/union members flattened. */
-  private leaves(t: CompositeType, bitBase: number, optional: boolean, out: Leaf[], depth = 0, seen = new Set<string>()): Leaf[] {
+  /**
+   * The members of a composite with anonymous struct/union members flattened.
+   * An anonymous composite is flattened once: a second use of the same type
+   * (only in BTF that no C compiler produced) would add nothing but names
+   * already taken, and a type flattened into itself would never end.
+   */
+  private leaves(
+    t: CompositeType,
+    bitBase: number,
+    optional: boolean,
+    out: Leaf[],
+    depth = 0,
+    seen = new Set<string>(),
+    flattened = new Set<CompositeType>([t]),
+  ): Leaf[] {
     const opt = optional || t.kind === Kind.Union;
     for (const m of t.members) {
       if (m.name === '') {
         const r = this.resolve(m.type);
         const c = this.t(r);
-        if (c !== undefined && (c.kind === Kind.Struct || c.kind === Kind.Union) && depth < 32) {
-          this.leaves(c, bitBase + m.bitsOffset, opt, out, depth + 1, seen);
+        if (c !== undefined && (c.kind === Kind.Struct || c.kind === Kind.Union) && depth < 32 && !flattened.has(c)) {
+          flattened.add(c);
+          this.leaves(c, bitBase + m.bitsOffset, opt, out, depth + 1, seen, flattened);
         }
         continue;
       }
@@ -404,14 +472,25 @@ class Generator {
   }
 
   /** Write statements for a composite's members; unions last member first. */
-  private compositeWrites(t: CompositeType, bitBase: number, optional: boolean, keep: Set<Member>, ind: string, out: string[], depth = 0): void {
+  private compositeWrites(
+    t: CompositeType,
+    bitBase: number,
+    optional: boolean,
+    keep: Set<Member>,
+    ind: string,
+    out: string[],
+    depth = 0,
+    flattened = new Set<CompositeType>([t]),
+  ): void {
     const opt = optional || t.kind === Kind.Union;
     const members = t.kind === Kind.Union ? [...t.members].reverse() : t.members;
     for (const m of members) {
       if (m.name === '') {
         const c = this.t(this.resolve(m.type));
-        if (c !== undefined && (c.kind === Kind.Struct || c.kind === Kind.Union) && depth < 32) {
-          this.compositeWrites(c, bitBase + m.bitsOffset, opt, keep, ind, out, depth + 1);
+        // Flattened once, as in leaves() (whose members `keep` holds).
+        if (c !== undefined && (c.kind === Kind.Struct || c.kind === Kind.Union) && depth < 32 && !flattened.has(c)) {
+          flattened.add(c);
+          this.compositeWrites(c, bitBase + m.bitsOffset, opt, keep, ind, out, depth + 1, flattened);
         }
         continue;
       }
@@ -446,7 +525,11 @@ class Generator {
     const writes: string[] = [];
     this.compositeWrites(t, 0, false, new Set(leaves.map((l) => l.member)), '    ', writes);
     if (writes.length === 0) o.push('  (_x, _v, _o, _le) => {},');
-    else o.push('  (x, v, o, le) => {', ...writes, '  },');
+    else {
+      o.push('  (x, v, o, le) => {');
+      o.pushAll(writes);
+      o.push('  },');
+    }
     o.push(');', '');
   }
 
@@ -486,7 +569,11 @@ class Generator {
     l.push(`export const ${name}: Codec<${name}> = $codec<${name}>(`, `  ${size},`, `  ${this.alignOrOne(t.type)},`);
     l.push(`  (v, o, le) => ${this.decodeExpr(t.type, 'o', 0)},`);
     if (writes.length === 0) l.push('  (_x, _v, _o, _le) => {},');
-    else l.push('  (x, v, o, le) => {', ...writes, '  },');
+    else {
+      l.push('  (x, v, o, le) => {');
+      l.pushAll(writes);
+      l.push('  },');
+    }
     l.push(');');
   }
 
@@ -580,8 +667,12 @@ class Generator {
           break;
       }
     }
-    if (this.late.length > 0) o.push('// Codecs of typedefs (after the struct codecs they may name).', ...this.late, '');
-    return o.join('\n');
+    if (this.late.length > 0) {
+      o.push('// Codecs of typedefs (after the struct codecs they may name).');
+      o.pushAll(this.late.lines);
+      o.push('');
+    }
+    return o.lines.join('\n');
   }
 }
 
@@ -590,5 +681,5 @@ class Generator {
  * BTF's types (see the file comment for the mapping and its rules).
  */
 export function dumpTs(btf: Btf, opts: DumpTsOptions = {}): string {
-  return new Generator(btf).run(opts);
+  return new Generator(btf, opts.maxBytes ?? DEFAULT_MAX_BYTES).run(opts);
 }

@@ -92,6 +92,9 @@ export class Names {
   /** Typedef and FWD ids whose name is another type's (not emitted themselves). */
   readonly aliasOf = new Map<number, number>();
   private readonly taken = new Set<string>();
+  /** Per `name__kind` base, the next `_k` suffix worth trying (every lower
+   * one is taken), so that many types of one name take linear time. */
+  private readonly nextSuffix = new Map<string, number>();
 
   constructor(private readonly btf: Btf) {
     this.assign();
@@ -102,7 +105,12 @@ export class Names {
     if (this.taken.has(n)) {
       const withKind = `${n}__${KIND_WORD[kind] ?? 'type'}`;
       n = withKind;
-      for (let k = 2; this.taken.has(n); k++) n = `${withKind}_${k}`;
+      let k = this.nextSuffix.get(withKind) ?? 2;
+      if (this.taken.has(n)) {
+        while (this.taken.has(`${withKind}_${k}`)) k++;
+        n = `${withKind}_${k}`;
+        this.nextSuffix.set(withKind, k + 1);
+      }
     }
     this.taken.add(n);
     return n;
@@ -208,12 +216,20 @@ export class Names {
         for (const m of t.members) if (m.name !== '') usedByValue(m.type);
       }
     }
-    // 4. Forward declarations: the definition's name when there is one.
+    // 4. Forward declarations: the definition's name when there is one
+    //    (looked up once per name and kind: BTF may hold many same-named FWDs).
+    const defs = new Map<string, number | undefined>();
     for (let id = first; id < count; id++) {
       const t = btf.type(id)!;
       if (t.kind !== Kind.Fwd || t.name === '') continue;
       const kind = t.kflag ? Kind.Union : Kind.Struct;
-      const def = btf.idsByName(t.name).find((x) => btf.type(x)!.kind === kind);
+      const key = `${kind}:${t.name}`;
+      let def: number | undefined;
+      if (defs.has(key)) def = defs.get(key);
+      else {
+        def = btf.idsByName(t.name).find((x) => btf.type(x)!.kind === kind);
+        defs.set(key, def);
+      }
       if (def !== undefined && this.byId.has(def)) {
         this.byId.set(id, this.byId.get(def)!);
         this.aliasOf.set(id, def);
@@ -228,7 +244,9 @@ export class Names {
     if (t.kind === Kind.Struct || t.kind === Kind.Union) this.nameChildren(t, n);
   }
 
-  private nameChildren(t: CompositeType, prefix: string, depth = 0): void {
+  /** Name the anonymous types of t's members; anonymous composite members
+   * are walked into once each (a second walk would find everything named). */
+  private nameChildren(t: CompositeType, prefix: string, depth = 0, walked = new Set<CompositeType>([t])): void {
     if (depth > 32) return;
     for (const m of t.members) {
       const target = this.skipModsAndArrays(m.type);
@@ -237,7 +255,10 @@ export class Names {
         continue;
       }
       const tt = target === 0 ? undefined : this.btf.type(target);
-      if (tt !== undefined && (tt.kind === Kind.Struct || tt.kind === Kind.Union)) this.nameChildren(tt, prefix, depth + 1);
+      if (tt !== undefined && (tt.kind === Kind.Struct || tt.kind === Kind.Union) && !walked.has(tt)) {
+        walked.add(tt);
+        this.nameChildren(tt, prefix, depth + 1, walked);
+      }
     }
   }
 }

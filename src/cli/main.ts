@@ -14,7 +14,7 @@ import { VERSION } from '../version.js';
 const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: string[]) => Argv;
 
 /** The bpfkit command line: thin yargs commands over the library. */
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   let y = yargs(argv).scriptName('bpfkit').version(VERSION).strict().demandCommand(1, 'name a command').help();
   y = btfCommand(y);
   y = inspectCommand(y);
@@ -26,7 +26,7 @@ function main(argv: string[]): void {
     process.exit(2);
   });
   try {
-    y.parseSync();
+    await y.parseAsync();
   } catch (e) {
     if (e instanceof BpfkitError) {
       process.stderr.write(`bpfkit: ${e.message}\n`);
@@ -36,4 +36,4 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { dumpC, dumpJson, dumpRaw, dumpTs, loadBtf, type Btf } from '../../btf/index.js';
+import type { Btf } from '../../btf/btf.js';
 import { BpfkitError } from '../../internal/errors.js';
 import { writeStdout } from '../output.js';
 
@@ -45,18 +45,31 @@ export function btfCommand(y: Argv): Argv {
   );
 }
 
-function runDump(a: DumpArgs): void {
+/**
+ * Library modules are imported when a command runs, not when the CLI
+ * starts: loading every module costs about 100 ms, and `btf dump` is timed
+ * against bpftool as a whole process.
+ */
+async function runDump(a: DumpArgs): Promise<void> {
+  if (a.json && (a.format === 'c' || a.format === 'ts')) {
+    throw new BpfkitError('UNSUPPORTED', `--json and --format ${a.format} do not go together (bpftool refuses JSON for C too)`);
+  }
+  const { loadBtf } = await import('../../btf/load.js');
   const basePath = a.base ?? defaultBase(a.file);
   const base: Btf | undefined = basePath !== undefined ? loadBtf(basePath) : undefined;
   const btf = loadBtf(a.file, { base });
   const opts = { rootIds: a['root-id'] };
-  if (a.json && (a.format === 'c' || a.format === 'ts')) {
-    throw new BpfkitError('UNSUPPORTED', `--json and --format ${a.format} do not go together (bpftool refuses JSON for C too)`);
-  }
   if (a.format === 'ts') {
+    const { dumpTs } = await import('../../btf/dump/ts/index.js');
     writeStdout(dumpTs(btf, { rootIds: opts.rootIds, source: a.file }));
-    return;
+  } else if (a.format === 'c') {
+    const { dumpC } = await import('../../btf/dump/c/index.js');
+    writeStdout(dumpC(btf, opts));
+  } else if (a.json || a.format === 'json') {
+    const { dumpJson } = await import('../../btf/dump/json.js');
+    writeStdout(dumpJson(btf, opts));
+  } else {
+    const { dumpRaw } = await import('../../btf/dump/raw.js');
+    writeStdout(dumpRaw(btf, opts));
   }
-  const dump = a.format === 'c' ? dumpC : a.json || a.format === 'json' ? dumpJson : dumpRaw;
-  writeStdout(dump(btf, opts));
 }

@@ -1,7 +1,4 @@
 import type { Argv } from 'yargs';
-import { loadBtf } from '../../btf/index.js';
-import { openObjectFile } from '../../object/index.js';
-import { coreReport, formatCoreReport, relocateObject } from '../../reloc/index.js';
 import { writeStdout } from '../output.js';
 
 export function coreCommand(y: Argv): Argv {
@@ -13,7 +10,11 @@ export function coreCommand(y: Argv): Argv {
         .positional('obj', { type: 'string', demandOption: true, describe: 'BPF ELF object with .BTF.ext CO-RE records' })
         .option('target', { type: 'string', default: '/sys/kernel/btf/vmlinux', describe: 'target BTF: raw, .btf.gz, or an ELF with .BTF' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object per relocation, in an array' }),
-    (argv) => {
+    async (argv) => {
+      const { loadBtf } = await import('../../btf/load.js');
+      const { openObjectFile } = await import('../../object/open.js');
+      const { relocateObject } = await import('../../reloc/relocate.js');
+      const { coreReport, formatCoreReport } = await import('../../reloc/report.js');
       const obj = openObjectFile(argv.obj as string);
       const target = loadBtf(argv.target as string);
       const { results } = relocateObject(obj, target, { onError: 'collect' });

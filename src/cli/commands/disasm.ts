@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { disassembleObject, formatDisasm, openObjectFile } from '../../object/index.js';
 import { writeStdout } from '../output.js';
 
 export function disasmCommand(y: Argv): Argv {
@@ -11,7 +10,9 @@ export function disasmCommand(y: Argv): Argv {
         .positional('obj', { type: 'string', demandOption: true, describe: 'BPF ELF object (.bpf.o)' })
         .option('prog', { type: 'string', describe: 'only this program (and the sub-programs it calls)' })
         .option('json', { type: 'boolean', default: false, describe: 'print instructions as JSON' }),
-    (argv) => {
+    async (argv) => {
+      const { openObjectFile } = await import('../../object/open.js');
+      const { disassembleObject, formatDisasm } = await import('../../object/disasm.js');
       const listing = disassembleObject(openObjectFile(argv.obj as string), { prog: argv.prog as string | undefined });
       writeStdout(argv.json ? JSON.stringify(listing, null, 2) + '\n' : formatDisasm(listing));
     },

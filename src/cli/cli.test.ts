@@ -74,6 +74,14 @@ describe('bpfkit CLI', () => {
     expect(text.stdout).toMatch(/relocations: \d+ resolved, \d+ poisoned, \d+ failed/);
   });
 
+  it('core accepts split BTF as the target (module BTF on its base)', () => {
+    const d = join(corpusDir, 'cilium-ebpf/btf/testdata');
+    const r = run('core', join(testdataDir, 'obj/core.bpfel.o'), '--target', join(d, 'btf_testmod.btf'), '--base', join(d, 'btf_testmod.btf.base'), '--json');
+    expect(r.stderr).toBe('');
+    const entries = JSON.parse(r.stdout) as { kind: string }[];
+    expect(entries.length).toBeGreaterThan(10);
+  });
+
   it('usage errors exit 2', () => {
     expect(run('inspect').status).toBe(2);
     expect(run('no-such-command').status).toBe(2);

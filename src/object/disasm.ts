@@ -1,4 +1,4 @@
-import { readSymbols, STT_FILE, STT_SECTION, symbolTable } from '../elf/index.js';
+import { STT_FILE, STT_SECTION } from '../elf/index.js';
 import { decodeInsns, disassembleLines, type Insn } from '../insn/index.js';
 import { BpfkitError } from '../internal/errors.js';
 import type { BpfObject, LoadRelocation } from './types.js';
@@ -48,8 +48,6 @@ export function disassembleObject(obj: BpfObject, opts: { prog?: string } = {}):
     const calls = 'calls' in p ? new Set(p.calls) : new Set<string>();
     chosen = functions.filter((f) => f.name === p.name || calls.has(f.name));
   }
-  const symtab = symbolTable(obj.elf);
-  const allSymbols = symtab !== undefined ? readSymbols(obj.elf, symtab) : [];
   const decoded = new Map<number, { insns: Insn[]; lines: ReturnType<typeof disassembleLines> }>();
   const out: FunctionListing[] = [];
   for (const f of chosen) {
@@ -64,7 +62,7 @@ export function disassembleObject(obj: BpfObject, opts: { prog?: string } = {}):
       });
       // Every named symbol of the section labels jumps, as in llvm-objdump
       // (older clang leaves local LBB labels there).
-      const symbols = allSymbols
+      const symbols = obj.symbols
         .filter((s) => s.shndx === f.sectionIndex && s.name !== '' && s.type !== STT_SECTION && s.type !== STT_FILE)
         .map((s) => ({ name: s.name, offset: Number(s.value) }));
       sec = { insns, lines: disassembleLines(insns, { symbols }) };

@@ -1,4 +1,4 @@
-import { Kind, sizeOf, skipModsAndTypedefs, type Btf, type CompositeType, type Member } from '../btf/index.js';
+import { Kind, kindName, sizeOf, skipModsAndTypedefs, type Btf, type CompositeType, type Member } from '../btf/index.js';
 import { BpfkitError } from '../internal/errors.js';
 import { isMapInMap, isProgArray, mapTypeName } from './bpf-enums.js';
 import { typeDescription } from './type-names.js';
@@ -183,23 +183,7 @@ function fieldLong(ctx: MapDefContext, mapName: string, m: Member): bigint {
   return BigInt(fieldInt(ctx, mapName, m));
 }
 
-const KIND_LABELS: Record<number, string> = {
-  [Kind.Int]: 'int',
-  [Kind.Ptr]: 'ptr',
-  [Kind.Array]: 'array',
-  [Kind.Struct]: 'struct',
-  [Kind.Union]: 'union',
-  [Kind.Enum]: 'enum',
-  [Kind.Fwd]: 'fwd',
-  [Kind.Typedef]: 'typedef',
-  [Kind.Func]: 'func',
-  [Kind.FuncProto]: 'func_proto',
-  [Kind.Var]: 'var',
-  [Kind.Datasec]: 'datasec',
-  [Kind.Float]: 'float',
-  [Kind.Enum64]: 'enum64',
-};
-
+/** libbpf's lower-case kind names in messages ("enum64", "func_proto"). */
 export function kindLabel(kind: number): string {
-  return KIND_LABELS[kind] ?? `kind ${kind}`;
+  return kindName(kind).toLowerCase();
 }

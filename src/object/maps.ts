@@ -1,4 +1,4 @@
-import { Kind, type Btf } from '../btf/index.js';
+import { Kind, sizeOf, type Btf } from '../btf/index.js';
 import { findSection, readRelocations, SHT_REL, STB_LOCAL, STT_FUNC, STT_OBJECT, type ElfFile, type ElfSymbol } from '../elf/index.js';
 import { BpfkitError, withLocation } from '../internal/errors.js';
 import { isMapInMap, isProgArray, MAP_TYPES, mapTypeName } from './bpf-enums.js';
@@ -196,7 +196,9 @@ export function kconfigMap(externs: Extern[], btf: Btf | undefined): BpfMap | un
   const kcfg = externs.filter((e) => e.kind === 'kconfig');
   if (kcfg.length === 0 || btf === undefined) return undefined;
   const sized = kcfg.map((e) => {
-    const size = sizeOfSafe(btf, e.valueTypeId!);
+    // Kconfig externs are classified already (ints, enums, char arrays), so
+    // every one has a size.
+    const size = sizeOf(btf, e.valueTypeId!);
     const align = e.kconfigType === 'char_arr' ? 1 : Math.min(size, 8);
     return { e, size, align };
   });
@@ -216,15 +218,6 @@ export function kconfigMap(externs: Extern[], btf: Btf | undefined): BpfMap | un
   const ds = btf.find('.kconfig', Kind.Datasec);
   if (ds !== undefined) m.valueTypeId = ds.id;
   return m;
-}
-
-function sizeOfSafe(btf: Btf, id: number): number {
-  const t = btf.type(id);
-  if (t === undefined) return 0;
-  if (t.kind === Kind.Array) return t.nelems * sizeOfSafe(btf, t.type);
-  if ('size' in t && typeof t.size === 'number') return t.size;
-  if ('type' in t && typeof t.type === 'number') return sizeOfSafe(btf, t.type);
-  return 0;
 }
 
 /** `.struct_ops` / `.struct_ops.link`: each variable is a STRUCT_OPS map. */

@@ -1,5 +1,5 @@
 import { btfExtFromElf, btfFromElf, type Btf, type BtfExt } from '../btf/index.js';
-import { findSection, readElf, readSymbols, symbolTable, type ElfFile, type ElfSymbol } from '../elf/index.js';
+import { findSection, readElf, readSymbols, symbolTable, type ElfFile } from '../elf/index.js';
 import { BpfkitError } from '../internal/errors.js';
 import { readBytes } from '../internal/files.js';
 import { findDataSections } from './data-sections.js';
@@ -65,6 +65,7 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Bpf
     file,
     littleEndian: elf.littleEndian,
     elf,
+    symbols,
     btf,
     btfExt,
     license: readLicense(elf),
@@ -112,4 +113,3 @@ function readVersion(elf: ElfFile, file: string | undefined): number | undefined
   return new DataView(s.data.buffer, s.data.byteOffset, 4).getUint32(0, elf.littleEndian);
 }
 
-export type { ElfSymbol };

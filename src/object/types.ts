@@ -1,5 +1,5 @@
 import type { Btf, BtfExt } from '../btf/index.js';
-import type { ElfFile } from '../elf/index.js';
+import type { ElfFile, ElfSymbol } from '../elf/index.js';
 
 /**
  * The model of a BPF object file: what libbpf's bpf_object__open() finds in
@@ -9,6 +9,8 @@ export interface BpfObject {
   file: string | undefined;
   littleEndian: boolean;
   elf: ElfFile;
+  /** The symbol table, as read once at open. */
+  symbols: ElfSymbol[];
   btf: Btf | undefined;
   btfExt: BtfExt | undefined;
   license: string | undefined;

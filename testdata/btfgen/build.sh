@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Rebuild the btfgen test pair in testdata/btfgen (objects are committed).
+#   testdata/btfgen/build.sh          CLANG=clang-19 by default
+set -euo pipefail
+CLANG="${CLANG:-clang-19}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+FLAGS=(-g -O2 -mcpu=v3 -nostdinc -Wall -Wno-unused-parameter
+	-ffile-prefix-map="$here"=. -fdebug-prefix-map="$here"=. -fdebug-compilation-dir=.)
+echo "using $("$CLANG" --version | head -n1)"
+for name in kernel prog; do
+	for t in bpfel bpfeb; do
+		echo "  CLANG  $name.bpf.c -> $name.$t.o"
+		"$CLANG" "${FLAGS[@]}" -target "$t" -c "$name.bpf.c" -o "$name.$t.o"
+	done
+done

@@ -8,6 +8,7 @@ import type { Btf } from './btf.js';
 import { parseBtf } from './parse.js';
 import { parseBtfExt } from './ext/parse.js';
 import type { BtfExt } from './ext/types.js';
+import { decompressLz4Frames, isLz4Frame } from './lz4-frame.js';
 import { btfByteOrder } from './wire.js';
 
 /**
@@ -33,12 +34,13 @@ export function sectionWithData(elf: ElfFile, name: string, file: string | undef
   return sec;
 }
 
-export type BtfContainer = 'raw' | 'elf' | 'gzip';
+export type BtfContainer = 'raw' | 'elf' | 'gzip' | 'lz4';
 
 /** Recognise what a file holds from its first bytes. */
 export function sniffBtfContainer(bytes: Uint8Array): BtfContainer | undefined {
   if (bytes.byteLength >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'elf';
   if (bytes.byteLength >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return 'gzip';
+  if (isLz4Frame(bytes)) return 'lz4';
   if (btfByteOrder(bytes) !== undefined) return 'raw';
   return undefined;
 }
@@ -51,7 +53,7 @@ export interface LoadBtfOptions {
 
 /**
  * BTF from bytes holding an ELF object (its `.BTF` section), a raw BTF blob
- * (/sys/kernel/btf/*, `.btf`), or a gzip-compressed raw blob.
+ * (/sys/kernel/btf/*, `.btf`), or a gzip- or lz4-compressed raw blob.
  */
 export function btfFromBytes(bytes: Uint8Array, opts: LoadBtfOptions = {}): Btf {
   const file = opts.file;
@@ -68,10 +70,15 @@ export function btfFromBytes(bytes: Uint8Array, opts: LoadBtfOptions = {}): Btf 
       if (btfByteOrder(raw) === undefined) throw new BpfkitError('BAD_MAGIC', 'gzip content is not raw BTF', { file, offset: 0 });
       return parseBtf(raw, { base: opts.base, file: file === undefined ? undefined : `${file} (decompressed)` });
     }
+    case 'lz4': {
+      const raw = decompressLz4Frames(bytes, MAX_DECOMPRESSED, file);
+      if (btfByteOrder(raw) === undefined) throw new BpfkitError('BAD_MAGIC', 'lz4 content is not raw BTF', { file, offset: 0 });
+      return parseBtf(raw, { base: opts.base, file: file === undefined ? undefined : `${file} (decompressed)` });
+    }
     case 'raw':
       return parseBtf(bytes, { base: opts.base, file });
     default:
-      throw new BpfkitError('BAD_MAGIC', 'neither an ELF object nor raw BTF (nor gzip of one)', { file, offset: 0 });
+      throw new BpfkitError('BAD_MAGIC', 'neither an ELF object nor raw BTF (nor gzip or lz4 of one)', { file, offset: 0 });
   }
 }
 

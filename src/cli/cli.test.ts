@@ -3,7 +3,12 @@
  * naming file and location. (npm test builds dist/ before running tests.)
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { readElf } from '../elf/index.js';
 import { describe, expect, it } from 'vitest';
 import { corpusDir, repoRoot, testdataDir } from '../test-support/corpus.js';
 
@@ -71,7 +76,7 @@ describe('bpfkit CLI', () => {
     expect(entries.length).toBeGreaterThan(10);
     for (const e of entries.filter((x) => x.error === null && !x.poisoned && x.kind === 'byte_off')) expect(e.value).toBe(e.orig);
     const text = run('core', obj, '--target', join(corpusDir, 'cilium-ebpf/btf/testdata/vmlinux.btf.gz'));
-    expect(text.stdout).toMatch(/relocations: \d+ resolved, \d+ poisoned, \d+ failed/);
+    expect(text.stdout).toMatch(/relocations: \d+ resolved, \d+ poisoned \(\d+ reachable\), \d+ failed/);
   });
 
   it('core accepts split BTF as the target (module BTF on its base)', () => {
@@ -80,6 +85,54 @@ describe('bpfkit CLI', () => {
     expect(r.stderr).toBe('');
     const entries = JSON.parse(r.stdout) as { kind: string }[];
     expect(entries.length).toBeGreaterThan(10);
+  });
+
+  it('core exits 1 only for reachable poisoned instructions, naming them', () => {
+    const bad = run('core', join(testdataDir, 'core/reach.bpfel.o'), '--target', join(testdataDir, 'core/target.bpfel.o'));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/poisoned \(unreachable after relocation\)/);
+    const fails = bad.stdout.slice(bad.stdout.indexOf('FAIL:'));
+    expect(fails).toMatch(/prog 'reach_unguarded' insn #1: byte_off poisoned/);
+    expect(fails).toMatch(/prog 'read_removed_always' insn #0: byte_off poisoned/);
+    expect(fails).not.toMatch(/reach_guarded|reach_enum_guarded|read_removed_guarded/);
+    // Only guarded poison: the same source with the guard loads (see reach.test.ts).
+    const vmlinuxGz = join(corpusDir, 'cilium-ebpf/btf/testdata/vmlinux.btf.gz');
+    const ok = run('core', join(testdataDir, 'core/reach_kernel_guarded.bpfel.o'), '--target', vmlinuxGz, '--json');
+    expect(ok.status).toBe(0);
+    const entries = JSON.parse(ok.stdout) as { poisoned: boolean; reachable: boolean | null }[];
+    expect(entries.filter((e) => e.poisoned).map((e) => e.reachable)).toEqual([false]);
+  });
+
+  it('core --matrix: object × kernel table over files and a directory of .btf/.btf.gz/.btf.lz4, quiet when piped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfkit-matrix-'));
+    try {
+      const gz = readFileSync(join(corpusDir, 'cilium-ebpf/btf/testdata/vmlinux.btf.gz'));
+      writeFileSync(join(dir, 'a-vmlinux.btf.gz'), gz);
+      const lz4 = createRequire(import.meta.url)('lz4-napi') as { compressFrameSync(b: Buffer): Buffer };
+      writeFileSync(join(dir, 'b-vmlinux.btf.lz4'), lz4.compressFrameSync(gunzipSync(gz)));
+      // A "kernel" without task_struct: the raw .BTF of target.bpf.c.
+      const elf = readElf(readFileSync(join(testdataDir, 'core/target.bpfel.o')));
+      writeFileSync(join(dir, 'c-notask.btf'), elf.sections.find((x) => x.name === '.BTF')!.data);
+      writeFileSync(join(dir, 'd-junk.btf'), 'not btf');
+      writeFileSync(join(dir, 'ignored.txt'), 'not a target');
+      const objs = ['guarded', 'unguarded'].map((v) => join(testdataDir, `core/reach_kernel_${v}.bpfel.o`));
+      const r = run('core', ...objs, '--matrix', dir);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('');
+      const rows = r.stdout.split('\n');
+      const row = (k: string): string[] => rows.find((l) => l.startsWith(k))!.split(/\s{2,}/);
+      expect(row('a-vmlinux')).toEqual(['a-vmlinux', 'ok (1 guarded)', 'FAIL (1)']);
+      expect(row('b-vmlinux')).toEqual(['b-vmlinux', 'ok (1 guarded)', 'FAIL (1)']);
+      expect(row('c-notask')).toEqual(['c-notask', 'FAIL (1)', 'FAIL (2)']);
+      expect(row('d-junk')).toEqual(['d-junk', 'unreadable', 'unreadable']);
+      expect(r.stdout).not.toMatch(/ignored/);
+      expect(r.stdout).toMatch(/reach_kernel_unguarded\.bpfel\.o on a-vmlinux: prog 'reach_kernel' relo #\d+ insn #\d+ byte_off .*bpfkit_no_such_field/);
+      const j = JSON.parse(run('core', objs[0]!, '--matrix', join(dir, 'a-vmlinux.btf.gz'), join(dir, 'b-vmlinux.btf.lz4'), '--json').stdout);
+      expect(j.targets).toEqual(['a-vmlinux', 'b-vmlinux']);
+      expect(j.cells.map((c: { ok: boolean }) => c.ok)).toEqual([true, true]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('usage errors exit 2', () => {

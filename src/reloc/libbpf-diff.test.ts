@@ -17,6 +17,7 @@ import { loadBtf } from '../btf/index.js';
 import { openObjectFile } from '../object/index.js';
 import { corpusDir, hasVmlinux, label, testdataDir, vmlinuxPath, which } from '../test-support/corpus.js';
 import { relocateObject } from './index.js';
+import { analyzeReachability } from './reach.js';
 
 const bpftool = which('bpftool');
 const isRoot = process.getuid?.() === 0;
@@ -64,6 +65,8 @@ describe('CO-RE relocation vs libbpf', () => {
   const objects = [
     join(testdataDir, 'obj', 'core.bpfel.o'),
     join(testdataDir, 'core', 'local.bpfel.o'),
+    join(testdataDir, 'core', 'reach_kernel_guarded.bpfel.o'),
+    join(testdataDir, 'core', 'reach_kernel_unguarded.bpfel.o'),
     join(cil, 'relocs-el.elf'),
     join(cil, 'relocs_read-el.elf'),
     join(cil, 'relocs_enum-el.elf'),
@@ -72,9 +75,11 @@ describe('CO-RE relocation vs libbpf', () => {
     test.skipIf(skipReason !== undefined)(label(file), () => {
       const pin = `/sys/fs/bpf/bpfkit_reloc_test_${process.pid}`;
       let log: string;
+      let loaded: boolean;
       try {
         const run = spawnSync(bpftool!, ['-d', 'prog', 'loadall', file, pin], { encoding: 'utf8', timeout: 60_000 });
         log = run.stderr + run.stdout;
+        loaded = run.status === 0;
       } finally {
         rmSync(pin, { recursive: true, force: true });
       }
@@ -89,7 +94,7 @@ describe('CO-RE relocation vs libbpf', () => {
 
       const obj = openObjectFile(file);
       const vmlinux = loadBtf(vmlinuxPath);
-      const { results } = relocateObject(obj, vmlinux, { onError: 'collect' });
+      const { results, insnsBySection } = relocateObject(obj, vmlinux, { onError: 'collect' });
       let compared = 0;
       let poisoned = 0;
       for (const r of results) {
@@ -112,6 +117,16 @@ describe('CO-RE relocation vs libbpf', () => {
       }
       console.log(`libbpf differential ${label(file)}: ${compared} relocations compared (${poisoned} poisoned), ${results.length} ours, ${relos.size} libbpf's`);
       expect(compared).toBe(relos.size);
+
+      // The verifier's verdict on the poisoned instructions: a load that
+      // succeeds reached none; a load refused at a poisoned instruction
+      // reached one. (Loads refused for other reasons say nothing.)
+      const reach = analyzeReachability(obj, insnsBySection);
+      const live = results.filter((r) => r.poisoned && reach.reachable(r.sectionIndex, r.slot));
+      const refusedAtPoison = /<invalid CO-RE relocation>|invalid func unknown#195896080/.test(log);
+      if (loaded) expect(live.map((r) => `${r.program} relo #${r.relo}`), 'kernel loaded it').toEqual([]);
+      if (refusedAtPoison) expect(live.length, 'kernel refused a poisoned instruction').toBeGreaterThan(0);
+      console.log(`  verifier: ${loaded ? 'loaded' : refusedAtPoison ? 'refused at a poisoned insn' : 'refused for another reason'}; bpfkit: ${live.length} reachable poisoned`);
     });
   }
 });

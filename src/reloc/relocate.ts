@@ -39,6 +39,8 @@ export interface CoreRelocResult {
   relo: number;
   /** Instruction slot from the program's first instruction (libbpf's `insn #K`). */
   insn: number;
+  /** The same instruction's slot from the start of its ELF section. */
+  slot: number;
   kind: CoreKindName;
   kindNumber: number;
   typeId: number;
@@ -142,6 +144,7 @@ export function relocateObject(obj: BpfObject, target: Btf, opts: RelocateOption
         sectionIndex: elfSec.index,
         relo: reloIdx,
         insn: insnIdx,
+        slot,
         kind,
         kindNumber: rec.kind,
         typeId: rec.typeId,

@@ -24,5 +24,8 @@ export { essentialNamesEqual, fieldsAreCompat, kindsCoreCompat, namesMatch, type
 export { findCandidates, matchSpec, type Candidate } from './match.js';
 export { calcRelo, ReloError, resolveRelo, type ReloRes, type ResolvedRelo } from './calc.js';
 export { patchInsn, poisonInsn, POISON_IMM, type PatchOutcome } from './patch.js';
-export { coreReport, formatCoreReport, type CoreReportEntry } from './report.js';
+export { coreFailures, coreReport, formatCoreReport, type CoreReportEntry } from './report.js';
+export { analyzeReachability, type Reachability } from './reach.js';
+export { coreMatrix, formatMatrix, type MatrixCell, type MatrixObject, type MatrixOptions, type MatrixResult } from './matrix.js';
+export { expandCoreTargets, targetName, type CoreTarget } from './targets.js';
 export { generateMinCoreBtf, minCoreBtf, minCoreBtfBytes, readBtfgenObject, type BtfgenObject, type MinCoreBtfOptions, type MinCoreBtfResult } from './btfgen/index.js';

@@ -51,6 +51,7 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
     const from = btf.type(g.retypeFrom.id)!;
     const out = state.types[g.btfId - 1];
     if ((out.kind === Kind.Var || out.kind === Kind.Func) && (from.kind === Kind.Var || from.kind === Kind.Func)) {
+      if (out.kind === Kind.Func) nameParams(state, out.type, btf, from.type);
       out.type = remap(from.type);
       out.linkage = LINKAGE_GLOBAL;
     }
@@ -58,6 +59,18 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
   }
 
   collectDatasecs(state, obj, btf);
+}
+
+/**
+ * An extern function's prototype has no parameter names; give it the
+ * definition's (libbpf: complete_extern_btf_info), so that dedup sees the
+ * two prototypes as one instead of keeping an orphan copy.
+ */
+function nameParams(state: LinkState, protoId: number, btf: Btf, defProtoId: number): void {
+  const proto = state.types[protoId - 1];
+  const def = btf.type(defProtoId);
+  if (proto?.kind !== Kind.FuncProto || def?.kind !== Kind.FuncProto || proto.params.length !== def.params.length) return;
+  proto.params = proto.params.map((p, i) => (def.params[i].name !== '' ? { ...p, name: def.params[i].name } : p));
 }
 
 /** The global a non-static VAR/FUNC belongs to; null when it belongs to a

@@ -4,7 +4,7 @@ import { StringTable } from '../internal/strings.js';
 import { Btf } from './btf.js';
 import type { KindLayout } from './types.js';
 import { btfByteOrder, readBtfHeader, type BtfHeader } from './wire.js';
-import { BtfWire, indexTypes } from './wire-index.js';
+import { BtfWire, indexTypeWords, typeWords } from './wire-index.js';
 
 export interface ParseBtfOptions {
   /** Base BTF for split BTF (module BTF on top of vmlinux). */
@@ -66,9 +66,10 @@ function parseInner(bytes: Uint8Array, opts: ParseBtfOptions): Btf {
   const firstId = base === undefined ? 1 : base.typeCount;
   const strBase = base === undefined ? 0 : base.strOffsetBase + base.strings.size;
   const typeFileOff = h.hdrLen + h.typeOff;
-  const offsets = indexTypes(typesBytes, le, typeFileOff, firstId, strBase, strBytes.byteLength, layout);
+  const words = typeWords(typesBytes, le);
+  const offsets = indexTypeWords(words, typesBytes.byteLength, typeFileOff, firstId, strBase, strBytes.byteLength, layout);
   const strBuf = Buffer.from(strBytes.buffer, strBytes.byteOffset, strBytes.byteLength);
-  const wire = new BtfWire(typesBytes, le, offsets, strBuf, strBase, firstId, baseWire, typeFileOff, layout);
+  const wire = new BtfWire(typesBytes, le, offsets, strBuf, strBase, firstId, baseWire, typeFileOff, layout, words);
   return new Btf({ wire, strings: new StringTable(strBytes), base, littleEndian: le, header: h, layout });
 }
 

@@ -11,6 +11,12 @@ import { infoKind, infoVlen, recordSizes } from './wire.js';
  */
 export class BtfWire {
   readonly view: DataView;
+  /** The type section as 32-bit words in host order, byte-swapped when the
+   * BTF's order differs (every field of a type record is a 32-bit word at a
+   * multiple of 4): `words[p >> 2]` reads the u32 at byte offset p. Word
+   * loads from a typed array are much cheaper than DataView calls in code V8
+   * has not optimised yet, which is most of a one-shot dump. */
+  readonly words: Uint32Array;
   /** Byte offset of each own type's record in the type section, plus one
    * final entry holding the section's length. */
   readonly offsets: Uint32Array;
@@ -29,9 +35,12 @@ export class BtfWire {
     /** The type section's offset in the file (for error messages). */
     readonly fileOffset: number,
     readonly layout: KindLayout[] | undefined,
+    /** typeBytes as words (see `words`), when the caller has them already. */
+    words?: Uint32Array,
   ) {
     this.view = new DataView(typeBytes.buffer, typeBytes.byteOffset, typeBytes.byteLength);
     this.offsets = offsets;
+    this.words = words ?? typeWords(typeBytes, littleEndian);
   }
 
   /** Number of own types. */
@@ -44,12 +53,13 @@ export class BtfWire {
     return this.firstId + this.count;
   }
 
+  /** The u32 at byte offset p (a multiple of 4) of the type section. */
   u32(p: number): number {
-    return this.view.getUint32(p, this.littleEndian);
+    return this.words[p >> 2];
   }
 
   i32(p: number): number {
-    return this.view.getInt32(p, this.littleEndian);
+    return this.words[p >> 2] | 0;
   }
 
   /** [string table bytes, offset within them] for a combined-space offset. */
@@ -62,14 +72,31 @@ export class BtfWire {
   kindOf(id: number): number {
     if (id === 0) return 0;
     if (id < this.firstId) return this.base !== undefined ? this.base.kindOf(id) : 0;
-    return infoKind(this.u32(this.offsets[id - this.firstId] + 4));
+    return infoKind(this.words[(this.offsets[id - this.firstId] >> 2) + 1]);
   }
 
   nameOffOf(id: number): number {
     if (id === 0) return 0;
     if (id < this.firstId) return this.base !== undefined ? this.base.nameOffOf(id) : 0;
-    return this.u32(this.offsets[id - this.firstId]);
+    return this.words[this.offsets[id - this.firstId] >> 2];
   }
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The whole 32-bit words of a type section in host order. The words share
+ * memory with the bytes when the order matches and the section is 4-byte
+ * aligned (raw vmlinux BTF read from a file); otherwise they are a copy.
+ */
+export function typeWords(typeBytes: Uint8Array, le: boolean): Uint32Array {
+  const n = typeBytes.byteLength >>> 2;
+  if (le === HOST_LITTLE_ENDIAN && typeBytes.byteOffset % 4 === 0) return new Uint32Array(typeBytes.buffer, typeBytes.byteOffset, n);
+  const words = new Uint32Array(n);
+  const b = typeBytes;
+  if (le) for (let i = 0, p = 0; i < n; i++, p += 4) words[i] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+  else for (let i = 0, p = 0; i < n; i++, p += 4) words[i] = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+  return words;
 }
 
 /** Sizes of the record after the common header, from the kind or, for kinds
@@ -95,58 +122,126 @@ export function indexTypes(
   strSize: number,
   layout: KindLayout[] | undefined,
 ): Uint32Array {
-  const v = new DataView(typeBytes.buffer, typeBytes.byteOffset, typeBytes.byteLength);
-  const len = typeBytes.byteLength;
+  return indexTypeWords(typeWords(typeBytes, le), typeBytes.byteLength, fileOff, firstId, strBase, strSize, layout);
+}
+
+/**
+ * indexTypes over the section's words (see typeWords); `len` is the
+ * section's length in bytes. One pass, with no allocation per type: the
+ * largest referenced id is tracked on the way, and only when it is out of
+ * range is the section walked again to find the first offender.
+ */
+export function indexTypeWords(
+  words: Uint32Array,
+  len: number,
+  fileOff: number,
+  firstId: number,
+  strBase: number,
+  strSize: number,
+  layout: KindLayout[] | undefined,
+): Uint32Array {
   // Every record is at least 12 bytes, so this bounds the count.
   const offsets = new Uint32Array(Math.floor(len / 12) + 1);
   const strEnd = strBase + strSize;
-  const checkName = (off: number, id: number, at: number): void => {
-    if (off >= strEnd) {
-      throw new BpfkitError('OUT_OF_RANGE', `name offset ${off} is outside the string section (ends at ${strEnd})`, {
-        typeId: id,
-        offset: fileOff + at,
-      });
-    }
-  };
+  let maxRef = 0;
   let n = 0;
   let p = 0;
   while (p < len) {
-    const id = firstId + n;
     if (len - p < 12) {
       throw new BpfkitError('TRUNCATED', `type record needs 12 bytes, ${len - p} remain in the type section`, {
-        typeId: id,
+        typeId: firstId + n,
         offset: fileOff + p,
       });
     }
-    const info = v.getUint32(p + 4, le);
-    const kind = infoKind(info);
-    const vlen = infoVlen(info);
-    const sizes = recordSizesFor(kind, layout);
-    if (sizes === undefined) {
-      throw new BpfkitError('BAD_KIND', `unknown BTF kind ${kind}${layout ? ' (not in the layout section either)' : ''}`, {
-        typeId: id,
-        offset: fileOff + p + 4,
-      });
+    const q = p >> 2;
+    const info = words[q + 1];
+    const kind = (info >>> 24) & 0x7f;
+    const vlen = info & 0xffffff;
+    // Record bytes after the common header; words per vlen entry whose first
+    // word is a name offset (0: none); which words hold type ids.
+    let extra: number;
+    let nameStride = 0;
+    let ref = 0;
+    switch (kind) {
+      case Kind.Ptr:
+      case Kind.Typedef:
+      case Kind.Volatile:
+      case Kind.Const:
+      case Kind.Restrict:
+      case Kind.TypeTag:
+      case Kind.Func:
+        extra = 0;
+        ref = words[q + 2];
+        break;
+      case Kind.Var:
+      case Kind.DeclTag:
+        extra = 4;
+        ref = words[q + 2];
+        break;
+      case Kind.Int:
+        extra = 4;
+        break;
+      case Kind.Fwd:
+      case Kind.Float:
+        extra = 0;
+        break;
+      case Kind.Array:
+        extra = 12;
+        break;
+      case Kind.Struct:
+      case Kind.Union:
+      case Kind.Enum64:
+        extra = 12 * vlen;
+        nameStride = 3;
+        break;
+      case Kind.Enum:
+      case Kind.FuncProto:
+        extra = 8 * vlen;
+        nameStride = 2;
+        break;
+      case Kind.Datasec:
+        extra = 12 * vlen;
+        break;
+      default: {
+        const sizes = recordSizesFor(kind, layout);
+        if (sizes === undefined) {
+          throw new BpfkitError('BAD_KIND', `unknown BTF kind ${kind}${layout ? ' (not in the layout section either)' : ''}`, {
+            typeId: firstId + n,
+            offset: fileOff + p + 4,
+          });
+        }
+        extra = sizes[0] + sizes[1] * vlen;
+      }
     }
-    const extra = sizes[0] + sizes[1] * vlen;
     if (extra > len - p - 12) {
       throw new BpfkitError(
         'TRUNCATED',
         `${kind > MAX_KNOWN_KIND ? 'kind ' + kind + ' ' : ''}type with vlen ${vlen} needs ${extra} more bytes, ${len - p - 12} remain`,
-        { typeId: id, offset: fileOff + p },
+        { typeId: firstId + n, offset: fileOff + p },
       );
     }
-    checkName(v.getUint32(p, le), id, p);
-    // Names inside the vlen records.
+    if (words[q] >= strEnd) badName(words[q], strEnd, firstId + n, fileOff + p);
+    if (ref > maxRef) maxRef = ref;
+    // Names and type ids inside the vlen records.
+    const end = q + 3 + (extra >> 2);
+    if (nameStride !== 0) {
+      for (let m = q + 3; m < end; m += nameStride) if (words[m] >= strEnd) badName(words[m], strEnd, firstId + n, fileOff + m * 4);
+    }
     switch (kind) {
       case Kind.Struct:
       case Kind.Union:
-      case Kind.Enum64:
-        for (let i = 0, m = p + 12; i < vlen; i++, m += 12) checkName(v.getUint32(m, le), id, m);
+        for (let m = q + 4; m < end; m += 3) if (words[m] > maxRef) maxRef = words[m];
         break;
-      case Kind.Enum:
       case Kind.FuncProto:
-        for (let i = 0, m = p + 12; i < vlen; i++, m += 8) checkName(v.getUint32(m, le), id, m);
+        if (words[q + 2] > maxRef) maxRef = words[q + 2];
+        for (let m = q + 4; m < end; m += 2) if (words[m] > maxRef) maxRef = words[m];
+        break;
+      case Kind.Datasec:
+        for (let m = q + 3; m < end; m += 3) if (words[m] > maxRef) maxRef = words[m];
+        break;
+      case Kind.Array:
+        if (words[q + 3] > maxRef) maxRef = words[q + 3];
+        if (words[q + 4] > maxRef) maxRef = words[q + 4];
         break;
       default:
         break;
@@ -156,17 +251,25 @@ export function indexTypes(
   }
   offsets[n] = p;
   const out = offsets.slice(0, n + 1);
-  checkReferences(v, le, out, firstId, fileOff);
+  // Only now is the last id known; find the first bad reference if any.
+  if (maxRef >= firstId + n) checkReferences(words, out, firstId, fileOff);
   return out;
 }
 
+function badName(off: number, strEnd: number, id: number, at: number): never {
+  throw new BpfkitError('OUT_OF_RANGE', `name offset ${off} is outside the string section (ends at ${strEnd})`, {
+    typeId: id,
+    offset: at,
+  });
+}
+
 /** Every type id a record refers to must exist (ids < typeCount). */
-function checkReferences(v: DataView, le: boolean, offsets: Uint32Array, firstId: number, fileOff: number): void {
+function checkReferences(words: Uint32Array, offsets: Uint32Array, firstId: number, fileOff: number): void {
   const n = offsets.length - 1;
   const count = firstId + n;
   for (let i = 0; i < n; i++) {
     const p = offsets[i];
-    const info = v.getUint32(p + 4, le);
+    const info = words[(p >> 2) + 1];
     const kind = infoKind(info);
     const vlen = infoVlen(info);
     const bad = (ref: number, at: number, what: string): never => {
@@ -186,33 +289,33 @@ function checkReferences(v: DataView, le: boolean, offsets: Uint32Array, firstId
       case Kind.Var:
       case Kind.DeclTag:
       case Kind.FuncProto: {
-        const ref = v.getUint32(p + 8, le);
+        const ref = words[(p + 8) >> 2];
         if (ref >= count) bad(ref, p + 8, kind === Kind.FuncProto ? 'return type' : 'type');
         if (kind === Kind.FuncProto) {
           for (let j = 0, m = p + 12; j < vlen; j++, m += 8) {
-            const t = v.getUint32(m + 4, le);
+            const t = words[(m + 4) >> 2];
             if (t >= count) bad(t, m + 4, `parameter ${j}`);
           }
         }
         break;
       }
       case Kind.Array: {
-        const t = v.getUint32(p + 12, le);
+        const t = words[(p + 12) >> 2];
         if (t >= count) bad(t, p + 12, 'array element type');
-        const it = v.getUint32(p + 16, le);
+        const it = words[(p + 16) >> 2];
         if (it >= count) bad(it, p + 16, 'array index type');
         break;
       }
       case Kind.Struct:
       case Kind.Union:
         for (let j = 0, m = p + 12; j < vlen; j++, m += 12) {
-          const t = v.getUint32(m + 4, le);
+          const t = words[(m + 4) >> 2];
           if (t >= count) bad(t, m + 4, `member ${j}`);
         }
         break;
       case Kind.Datasec:
         for (let j = 0, m = p + 12; j < vlen; j++, m += 12) {
-          const t = v.getUint32(m, le);
+          const t = words[(m) >> 2];
           if (t >= count) bad(t, m, `datasec variable ${j}`);
         }
         break;

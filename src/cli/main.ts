@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { BpfkitError } from '../internal/errors.js';
-import { btfCommand } from './commands/btf.js';
+import { btfCommand, fastDumpArgs, runDump } from './commands/btf.js';
 import { inspectCommand } from './commands/inspect.js';
 import { disasmCommand } from './commands/disasm.js';
 import { coreCommand } from './commands/core.js';
@@ -11,10 +11,17 @@ import { VERSION } from '../version.js';
 // yargs 17's CommonJS entry is one prebuilt file: it loads in about 15 ms,
 // where the ESM entry (and yargs 18, ESM only) walks a module tree for about
 // 70 ms. Start-up time counts: `btf dump` is measured against bpftool.
-const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: string[]) => Argv;
+// It is required only when needed: see the fast path below.
+const loadYargs = (): ((args: string[]) => Argv) => createRequire(import.meta.url)('yargs/yargs') as (args: string[]) => Argv;
 
 /** The bpfkit command line: thin yargs commands over the library. */
 async function main(argv: string[]): Promise<void> {
+  // Fast path: plain `btf dump FILE [--format F]` skips yargs (see
+  // fastDumpArgs); every other command line goes through yargs below.
+  const fast = fastDumpArgs(argv);
+  if (fast !== undefined) return reportErrors(() => runDump(fast));
+
+  const yargs = loadYargs();
   let y = yargs(argv).scriptName('bpfkit').version(VERSION).strict().demandCommand(1, 'name a command').help();
   y = btfCommand(y);
   y = inspectCommand(y);
@@ -25,8 +32,13 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`bpfkit: ${msg}\n(see bpfkit --help)\n`);
     process.exit(2);
   });
+  await reportErrors(() => y.parseAsync());
+}
+
+/** A BpfkitError is a message and exit status 1; anything else is a bug. */
+async function reportErrors(run: () => Promise<unknown>): Promise<void> {
   try {
-    await y.parseAsync();
+    await run();
   } catch (e) {
     if (e instanceof BpfkitError) {
       process.stderr.write(`bpfkit: ${e.message}\n`);

@@ -14,3 +14,7 @@ for name in kernel prog; do
 		"$CLANG" "${FLAGS[@]}" -target "$t" -c "$name.bpf.c" -o "$name.$t.o"
 	done
 done
+# The same program without .BTF.ext: bpftool and bpfkit must refuse it.
+OBJCOPY="${OBJCOPY:-llvm-objcopy-19}"
+echo "  OBJCOPY  prog.bpfel.o -> no_ext.bpfel.o (.BTF.ext removed)"
+"$OBJCOPY" --remove-section .BTF.ext --remove-section .rel.BTF.ext prog.bpfel.o no_ext.bpfel.o

@@ -57,7 +57,7 @@ export function btfMismatch(
       case Kind.Enum:
       case Kind.Enum64: {
         const s2 = (t2 as { size: number }).size;
-        if (t1.size !== s2) return `${label(k1)} '${t1.name}' has size ${t1.size} in one and ${s2} in the other`;
+        if (t1.size !== s2) return `${label(k1)} '${t1.name}' (${t1.size} bytes) vs '${t2.name}' (${s2} bytes)`;
         return undefined;
       }
       case Kind.Ptr:

@@ -54,6 +54,7 @@ export function formatReport(rep: Report): string {
           r.singles.map((s) => [s.case, ms(s.stats.median), ms(s.stats.min), ms(s.stats.first), spread(s.stats), String(s.stats.runs)]),
         ),
       );
+      for (const s of r.singles) if (s.note !== undefined) out.push(`  ${s.case}: ${s.note}`);
     }
     if (r.pairs.length > 0) {
       if (r.singles.length > 0) out.push('');

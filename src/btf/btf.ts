@@ -115,6 +115,24 @@ export class Btf {
     throw new BpfkitError('OUT_OF_RANGE', `type id ${id} does not exist (last is ${this.typeCount - 1})`, { typeId: id });
   }
 
+  /**
+   * The name of type `id` ('' for void and anonymous types), read straight
+   * from the wire record when the type has not been decoded: name indexes
+   * over vmlinux's 126k types need no decoding.
+   */
+  nameOfId(id: number): string {
+    if (id === 0) return '';
+    const first = this.firstId;
+    if (id >= first && id < this.typeCount) {
+      const i = id - first;
+      const w = this.wireIndex;
+      if (this.list === undefined && w !== undefined && this.decoded[i] === undefined) return this.nameOf(w.u32(w.offsets[i]!));
+      return this.type(id)!.name;
+    }
+    if (id < first && this.base !== undefined) return this.base.nameOfId(id);
+    throw new BpfkitError('OUT_OF_RANGE', `type id ${id} does not exist (last is ${this.typeCount - 1})`, { typeId: id });
+  }
+
   /** Whether `id` names a type (or void) of this BTF or its base. */
   hasId(id: number): boolean {
     return Number.isInteger(id) && id >= 0 && id < this.typeCount;
@@ -134,7 +152,7 @@ export class Btf {
       const first = this.firstId;
       const n = this.ownCount;
       for (let i = 0; i < n; i++) {
-        const nm = this.type(first + i)!.name;
+        const nm = this.nameOfId(first + i);
         if (nm === '') continue;
         const list = m.get(nm);
         if (list === undefined) m.set(nm, [first + i]);

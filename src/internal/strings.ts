@@ -12,12 +12,14 @@ import { BpfkitError } from './errors.js';
  */
 export class StringTable {
   readonly bytes: Uint8Array;
-  private readonly buf: Buffer;
-  private cache = new Map<number, string>();
+  /** The whole table as one Latin-1 string, decoded on first use: one
+   * native call, after which every lookup is a cheap slice (decoding each
+   * name separately costs a native call per string, ~200 ms for vmlinux's
+   * 126k names). */
+  private text: string | undefined;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
-    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get size(): number {
@@ -31,19 +33,16 @@ export class StringTable {
   /** The string starting at `offset`; throws when the offset is outside the
    * table or the string has no terminating NUL. */
   get(offset: number): string {
-    const hit = this.cache.get(offset);
-    if (hit !== undefined) return hit;
     const b = this.bytes;
     if (!(offset >= 0 && offset < b.byteLength)) {
       throw new BpfkitError('OUT_OF_RANGE', `string offset ${offset} is outside the string table (size ${b.byteLength})`);
     }
-    const end = b.indexOf(0, offset);
+    const t = (this.text ??= Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1'));
+    const end = t.indexOf('\0', offset);
     if (end < 0) {
       throw new BpfkitError('BAD_VALUE', `string at offset ${offset} has no terminating NUL`, { offset });
     }
-    const s = this.buf.toString('latin1', offset, end);
-    this.cache.set(offset, s);
-    return s;
+    return t.slice(offset, end);
   }
 }
 

@@ -62,11 +62,24 @@ export function findCandidatesIndexed(localBtf: Btf, localId: number, target: Bt
   return ids.filter((id) => kindsCoreCompat(target.type(id)!.kind, lk)).map((id) => ({ btf: target, id }));
 }
 
-/** Map essential name → ids in id order, for findCandidatesIndexed. */
+const nameIndexes = new WeakMap<Btf, Map<string, number[]>>();
+
+/** Map essential name → ids in id order, for findCandidatesIndexed; built
+ * once per target BTF (a matrix or a batch relocates many objects against
+ * the same kernel). */
 export function essentialNameIndex(target: Btf): Map<string, number[]> {
+  let m = nameIndexes.get(target);
+  if (m === undefined) {
+    m = buildEssentialNameIndex(target);
+    nameIndexes.set(target, m);
+  }
+  return m;
+}
+
+function buildEssentialNameIndex(target: Btf): Map<string, number[]> {
   const m = new Map<string, number[]>();
   for (let id = 1; id < target.typeCount; id++) {
-    const nm = target.type(id)!.name;
+    const nm = target.nameOfId(id);
     if (nm === '') continue;
     const e = nm.slice(0, essentialNameLen(nm));
     const l = m.get(e);

@@ -6,6 +6,8 @@ import { btfCommand, fastDumpArgs, runDump } from './commands/btf.js';
 import { inspectCommand } from './commands/inspect.js';
 import { disasmCommand } from './commands/disasm.js';
 import { coreCommand } from './commands/core.js';
+import { genCommand } from './commands/gen.js';
+import { linkCommand } from './commands/link.js';
 import { VERSION } from '../version.js';
 
 // yargs 17's CommonJS entry is one prebuilt file: it loads in about 15 ms,
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<void> {
   y = inspectCommand(y);
   y = disasmCommand(y);
   y = coreCommand(y);
+  y = genCommand(y);
+  y = linkCommand(y);
   y.fail((msg, err) => {
     if (err) throw err;
     process.stderr.write(`bpfkit: ${msg}\n(see bpfkit --help)\n`);

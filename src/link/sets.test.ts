@@ -155,6 +155,20 @@ describe('resolution follows the C sources', () => {
   });
 });
 
+describe('extern maps across link steps', () => {
+  it('an extern map stays undefined until defined; two steps give the bytes of one', () => {
+    const step1 = link([obj('extmap_use')]);
+    const syms = readSymbols(elfOf(step1, 'step1'));
+    // bpftool 7.1 gives these symbols the .maps section index (defined);
+    // they are externs and must stay undefined.
+    for (const n of ['shared_stats', 'shared_cfg']) expect(syms.find((s) => s.name === n)!.shndx, n).toBe(0);
+    writeFileSync(join(tmp, 'step1.o'), step1);
+    const twoSteps = link([join(tmp, 'step1.o'), obj('extmap_def')]);
+    const direct = link([obj('extmap_use'), obj('extmap_def')]);
+    expect(Buffer.from(twoSteps).equals(Buffer.from(direct))).toBe(true);
+  });
+});
+
 const bpftool = which('bpftool');
 const root = process.getuid?.() === 0;
 if (bpftool === undefined) console.warn('skipping bpftool differential tests: bpftool not found');

@@ -14,6 +14,11 @@ for name in kernel prog; do
 		"$CLANG" "${FLAGS[@]}" -target "$t" -c "$name.bpf.c" -o "$name.$t.o"
 	done
 done
+# One object per edge case (see edge.bpf.c), little-endian only.
+for n in 1 2 3 4 5; do
+	echo "  CLANG  edge.bpf.c -DCASE=$n -> edge$n.bpfel.o"
+	"$CLANG" "${FLAGS[@]}" -DCASE=$n -target bpfel -c edge.bpf.c -o "edge$n.bpfel.o"
+done
 # The same program without .BTF.ext: bpftool and bpfkit must refuse it.
 OBJCOPY="${OBJCOPY:-llvm-objcopy-19}"
 echo "  OBJCOPY  prog.bpfel.o -> no_ext.bpfel.o (.BTF.ext removed)"

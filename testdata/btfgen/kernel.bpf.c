@@ -84,8 +84,22 @@ struct kshape {
 	struct kopaque *priv;
 };
 
+/* For edge.bpf.c: kinds bpftool's min_core_btf refuses to keep when a
+ * type-based relocation reaches them (FWD, TYPE_TAG), and one it keeps
+ * (RESTRICT). */
+typedef struct kopaque *kopaque_p;
+typedef int (*kfn_restrict)(char *__restrict p);
+typedef int __percpu *kpercpu_p;
+struct kholder {
+	kopaque_p op;
+	kpercpu_p pc;
+	int x;
+};
+
 /* Globals make clang emit the types into .BTF. */
 struct knode g_node;
 struct kshape g_shape;
 struct klist g_list;
 enum kbig g_big;
+kfn_restrict g_fn;
+struct kholder g_holder;

@@ -88,12 +88,27 @@ describe.skipIf(bpftool === undefined)('gen min_core_btf: byte-identical to bpft
 
   const btfgen = join(testdataDir, 'btfgen');
   const cilium = join(corpusDir, 'cilium-ebpf', 'btf', 'testdata');
-  it.each([
+  it.each<[string, string, string, string]>([
     ['testdata/btfgen kernel (LE) for prog', join(btfgen, 'kernel.bpfel.o'), join(btfgen, 'prog.bpfel.o'), 'same'],
     ['testdata/btfgen kernel (BE) for prog', join(btfgen, 'kernel.bpfeb.o'), join(btfgen, 'prog.bpfel.o'), 'same'],
     ['cilium relocs_read_tgt for relocs_read', join(cilium, 'relocs_read_tgt-el.elf'), join(cilium, 'relocs_read-el.elf'), 'same'],
     // local.bpf.c has candidates that disagree ("field offset ambiguity")
     ['testdata/core target for local', join(testdataDir, 'core', 'target.bpfel.o'), join(testdataDir, 'core', 'local.bpfel.o'), 'both-refused'],
+    // edge.bpf.c: FWD and TYPE_TAG reached by type-based marking are refused
+    ...(
+      [
+        [1, 'both-refused'],
+        [2, 'same'],
+        [3, 'both-refused'],
+        [4, 'same'],
+        [5, 'both-refused'],
+      ] as const
+    ).map(([n, outcome]): [string, string, string, string] => [
+      `testdata/btfgen kernel for edge${n}`,
+      join(btfgen, 'kernel.bpfel.o'),
+      join(btfgen, `edge${n}.bpfel.o`),
+      outcome,
+    ]),
   ])('ELF target: %s', (_name, input, obj, outcome) => {
     expect(compare(input, [obj])).toBe(outcome);
   });

@@ -130,6 +130,13 @@ export function relocateObject(obj: BpfObject, target: Btf, opts: RelocateOption
         throw fail(`CO-RE relocation #${reloIdx}: instruction offset ${rec.insnOff} is not a multiple of 8`);
       }
       const slot = rec.insnOff / 8;
+      if (slot >= insns.length) {
+        throw new BpfkitError(
+          'OUT_OF_RANGE',
+          `CO-RE relocation #${reloIdx} (${kind}) points at instruction ${slot}, past the end of the section (${insns.length} instructions)`,
+          { file: obj.file, section: sec.secName, insn: slot, offset: rec.insnOff },
+        );
+      }
       const func = funcs.find((f) => slot >= f.insnOffset && slot < f.insnOffset + f.insnCount);
       if (func === undefined) {
         // libbpf: "skipping CO-RE relocation #N for insn #K belonging to

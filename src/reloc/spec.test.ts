@@ -93,6 +93,33 @@ describe('errors name object, program, relocation and instruction', () => {
     obj.btfExt!.coreRelo.sections[0].records[0].typeId = 100000;
     expect(() => relocateObject(obj, target)).toThrow(/core_pairs', insn 1: prog 'core_pairs': relo #0: type id 100000 does not exist/);
   });
+  test('relocation past the end of its section', () => {
+    const obj = openObjectFile(localFile);
+    obj.btfExt!.coreRelo.sections[0].records[2].insnOff = 8 * 100000;
+    let err: unknown;
+    try {
+      relocateObject(obj, target, { onError: 'collect' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BpfkitError);
+    const e = err as BpfkitError;
+    expect(e.code).toBe('OUT_OF_RANGE');
+    expect(e.file).toBe(localFile);
+    expect(e.section).toBe(obj.btfExt!.coreRelo.sections[0].secName);
+    expect(e.message).toMatch(/CO-RE relocation #2 \(\w+\) points at instruction 100000, past the end of the section/);
+  });
+  test('relocation at an instruction of the wrong class', () => {
+    const obj = openObjectFile(localFile);
+    const prog = obj.programs.find((p) => p.name === 'core_pairs')!;
+    // the program's last instruction is its `exit`
+    const exitSlot = prog.insnOffset + prog.insnCount - 1;
+    const rec = obj.btfExt!.coreRelo.sections[0].records[0]; // byte_off of r->id
+    rec.insnOff = 8 * exitSlot;
+    expect(() => relocateObject(obj, target)).toThrow(
+      new RegExp(`core_pairs', insn ${exitSlot - prog.insnOffset}: prog 'core_pairs': relo #0: .*insn #${exitSlot - prog.insnOffset}.*`),
+    );
+  });
   test('instruction that does not hold the expected value', () => {
     const obj = openObjectFile(localFile);
     // relo #11 is byte_sz of r->small (ALU imm 2): say the compiler meant 'usmall' of another size

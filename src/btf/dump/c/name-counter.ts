@@ -6,24 +6,25 @@ import type { TypeTable } from './table.js';
  * offsets, so counting the 100k+ names of vmlinux creates no JS strings.
  */
 export class NameCounter {
-  private keys = new Int32Array(1 << 12); // offset + 1; 0 = empty slot
-  private hashes = new Int32Array(1 << 12);
-  private counts = new Int32Array(1 << 12);
+  private keys: Int32Array; // offset + 1; 0 = empty slot
+  private hashes: Int32Array;
+  private counts: Int32Array;
   private used = 0;
 
-  constructor(private readonly t: TypeTable) {}
+  constructor(private readonly t: TypeTable) {
+    // Sized for the names vmlinux has (about 20k per namespace), so the
+    // table rarely grows while dumping it.
+    let cap = 1 << 12;
+    while (cap < 1 << 16 && cap < t.count) cap *= 2;
+    this.keys = new Int32Array(cap);
+    this.hashes = new Int32Array(cap);
+    this.counts = new Int32Array(cap);
+  }
 
   /** Count one more use of the name at `off`; returns the new count. */
   bump(off: number): number {
-    const w = this.t.top;
-    let buf: Uint8Array;
-    let o: number;
-    if (off >= w.strBase) {
-      buf = w.strBytes;
-      o = off - w.strBase;
-    } else {
-      [buf, o] = w.strTable(off);
-    }
+    const buf = this.t.strs;
+    const o = off;
     let h = 0x811c9dc5 | 0;
     let e = o;
     for (const n = buf.length; e < n; e++) {
@@ -46,16 +47,9 @@ export class NameCounter {
   }
 
   private equal(keyOff: number, buf: Uint8Array, o: number, len: number): boolean {
-    const w = this.t.top;
-    let kb: Uint8Array;
-    let ko: number;
-    if (keyOff >= w.strBase) {
-      kb = w.strBytes;
-      ko = keyOff - w.strBase;
-    } else {
-      [kb, ko] = w.strTable(keyOff);
-    }
-    if (kb === buf && ko === o) return true;
+    const kb = this.t.strs;
+    const ko = keyOff;
+    if (ko === o) return true;
     for (let i = 0; i < len; i++) if (kb[ko + i] !== buf[o + i]) return false;
     return (kb[ko + len] ?? 0) === 0;
   }

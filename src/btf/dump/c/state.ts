@@ -99,15 +99,12 @@ export class DumpState {
 
   /** Whether the BTF string at a name offset is empty. */
   nameIsEmpty(off: number): boolean {
-    if (off === 0) return true;
-    const [buf, o] = this.t.top.strTable(off);
-    return o >= buf.length || buf[o] === 0;
+    return off === 0 || this.t.strs[off] === 0;
   }
 
   /** Append the raw BTF string at a name offset. */
   name(off: number): void {
-    const [buf, o] = this.t.top.strTable(off);
-    this.out.cstr(buf, o);
+    this.out.cstr(this.t.strs, off);
   }
 }
 

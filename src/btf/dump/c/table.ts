@@ -1,6 +1,5 @@
 import type { Btf } from '../../btf.js';
 import { Kind } from '../../kinds.js';
-import { infoKind } from '../../wire.js';
 import type { BtfWire } from '../../wire-index.js';
 import { wireOf } from '../wire-of.js';
 
@@ -10,7 +9,11 @@ import { wireOf } from '../wire-of.js';
  * model objects for vmlinux would cost more than the whole dump.
  *
  * Per-id arrays hold the common header; the per-kind records after it are
- * read on demand through `wire(id)` at `pos[id] + 12`.
+ * read on demand from `words` at `pos[id] + 3` on. All type sections share
+ * one word array and all string tables one byte array (both are vmlinux's
+ * own, uncopied, when there is no base), so a field or a name is one typed
+ * array load away: the dump runs once per process, mostly in code V8 has not
+ * optimised, where every call and allocation shows.
  */
 export class TypeTable {
   /** Ids 0 .. count-1 are valid (0 = void). */
@@ -22,10 +25,13 @@ export class TypeTable {
   /** The size_or_type word. */
   readonly sot: Uint32Array;
   readonly nameOff: Uint32Array;
-  /** Start of each record in its wire's type section. */
+  /** Index in `words` of each record's first word. */
   readonly pos: Uint32Array;
-  private readonly wires: BtfWire[];
-  private readonly wix: Uint8Array;
+  /** Every type section's words, base first (see BtfWire.words). */
+  readonly words: Uint32Array;
+  /** The combined string space: strs[off] is the first byte of the string
+   * at combined offset off. Every string in it ends with a NUL. */
+  readonly strs: Uint8Array;
   /** The top BTF's wire (its string lookup covers the base's strings). */
   readonly top: BtfWire;
 
@@ -41,87 +47,94 @@ export class TypeTable {
     this.sot = new Uint32Array(count);
     this.nameOff = new Uint32Array(count);
     this.pos = new Uint32Array(count);
-    this.wix = new Uint8Array(count);
-    this.wires = chain;
-    for (let k = 0; k < chain.length; k++) {
+    if (chain.length === 1) {
+      this.words = this.top.words;
+      this.strs = this.top.strBytes;
+    } else {
+      let nw = 0;
+      for (const w of chain) nw += w.words.length;
+      this.words = new Uint32Array(nw);
+      this.strs = new Uint8Array(this.top.strBase + this.top.strBytes.byteLength);
+      for (let k = 0, at = 0; k < chain.length; k++) {
+        this.words.set(chain[k].words, at);
+        at += chain[k].words.length;
+        this.strs.set(chain[k].strBytes, chain[k].strBase);
+      }
+    }
+    const words = this.words;
+    for (let k = 0, at = 0; k < chain.length; k++) {
       const w = chain[k];
       const n = w.count;
-      const v = w.view;
-      const le = w.littleEndian;
+      const offsets = w.offsets;
+      const { kind, vlen, kflag, sot, nameOff, pos } = this;
       for (let i = 0, id = w.firstId; i < n; i++, id++) {
-        const p = w.offsets[i];
-        const info = v.getUint32(p + 4, le);
-        this.kind[id] = infoKind(info);
-        this.vlen[id] = info & 0xffff;
-        this.kflag[id] = info >>> 31;
-        this.sot[id] = v.getUint32(p + 8, le);
-        this.nameOff[id] = v.getUint32(p, le);
-        this.pos[id] = p;
-        this.wix[id] = k;
+        const q = at + (offsets[i] >> 2);
+        const info = words[q + 1];
+        kind[id] = (info >>> 24) & 0x7f;
+        vlen[id] = info & 0xffff;
+        kflag[id] = info >>> 31;
+        sot[id] = words[q + 2];
+        nameOff[id] = words[q];
+        pos[id] = q;
       }
+      at += w.words.length;
     }
   }
 
-  /** The wire holding id's record. */
-  wire(id: number): BtfWire {
-    return this.wires[this.wix[id]];
-  }
-
-  /** A u32 of id's record at byte `off` from the record's start. */
+  /** A u32 of id's record at byte `off` (a multiple of 4) from its start. */
   u32(id: number, off: number): number {
-    return this.wires[this.wix[id]].u32(this.pos[id] + off);
+    return this.words[this.pos[id] + (off >> 2)];
   }
 
   i32(id: number, off: number): number {
-    return this.wires[this.wix[id]].i32(this.pos[id] + off);
+    return this.words[this.pos[id] + (off >> 2)] | 0;
   }
 
   /** The string at a (combined-space) name offset. */
   str(off: number): string {
-    const [buf, o] = this.top.strTable(off);
-    let e = o;
-    while (e < buf.length && buf[e] !== 0) e++;
-    return buf.toString('latin1', o, e);
+    const b = this.strs;
+    let e = off;
+    while (e < b.length && b[e] !== 0) e++;
+    return Buffer.from(b.buffer, b.byteOffset + off, e - off).toString('latin1');
   }
 
   /** Struct/union member j: name offset, type, raw offset word. */
   memberType(id: number, j: number): number {
-    return this.u32(id, 16 + j * 12);
+    return this.words[this.pos[id] + 4 + j * 3];
   }
 
   memberNameOff(id: number, j: number): number {
-    return this.u32(id, 12 + j * 12);
+    return this.words[this.pos[id] + 3 + j * 3];
   }
 
   memberBitOffset(id: number, j: number): number {
-    const o = this.u32(id, 20 + j * 12);
+    const o = this.words[this.pos[id] + 5 + j * 3];
     return this.kflag[id] !== 0 ? o & 0xffffff : o;
   }
 
   memberBitfieldSize(id: number, j: number): number {
-    return this.kflag[id] !== 0 ? this.u32(id, 20 + j * 12) >>> 24 : 0;
+    return this.kflag[id] !== 0 ? this.words[this.pos[id] + 5 + j * 3] >>> 24 : 0;
   }
 
-  /** The type an id's "next" link points to for single-link kinds, the
-   * element type for arrays. */
+  /** The element type of an array. */
   arrayElem(id: number): number {
-    return this.u32(id, 12);
+    return this.words[this.pos[id] + 3];
   }
 
   arrayIndexType(id: number): number {
-    return this.u32(id, 16);
+    return this.words[this.pos[id] + 4];
   }
 
   arrayNelems(id: number): number {
-    return this.u32(id, 20);
+    return this.words[this.pos[id] + 5];
   }
 
   paramType(id: number, j: number): number {
-    return this.u32(id, 16 + j * 8);
+    return this.words[this.pos[id] + 4 + j * 2];
   }
 
   paramNameOff(id: number, j: number): number {
-    return this.u32(id, 12 + j * 8);
+    return this.words[this.pos[id] + 3 + j * 2];
   }
 
   isComposite(id: number): boolean {

@@ -8,10 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Btf, CoreReloKind, Kind, loadBtf, type AnyBtfType, type BtfExt, type CoreRelo } from '../../btf/index.js';
+import { Btf, encodeBtf, btfExtFromElf, btfFromElf, CoreReloKind, Kind, loadBtf, type AnyBtfType, type BtfExt, type CoreRelo } from '../../btf/index.js';
+import { readElf } from '../../elf/index.js';
 import { BpfkitError } from '../../internal/errors.js';
 import { StringTable } from '../../internal/strings.js';
 import { testdataDir, which } from '../../test-support/corpus.js';
@@ -96,6 +98,21 @@ describe('CLI subcommand', () => {
     expect(s.typesIn).toBe(loadBtf(kernel).typeCount - 1);
     // prog.bpf.c: 24 records in btfgen_fields, 8 in btfgen_types
     expect(s.relocations).toBe(32);
+  });
+
+  it('reads a raw or gzip-compressed target like the ELF it came from', async () => {
+    const raw = join(work, 'kernel.btf');
+    writeFileSync(raw, encodeBtf(loadBtf(kernel)));
+    const gz = join(work, 'kernel.btf.gz');
+    writeFileSync(gz, gzipSync(readFileSync(raw)));
+    const fromElf = await runMinCoreBtf({ input: kernel, output: join(work, 'elf.btf'), objs: [prog] });
+    for (const input of [raw, gz]) {
+      const output = join(work, 'from-' + input.split('/').pop()!);
+      const s = await runMinCoreBtf({ input, output, objs: [prog] });
+      expect(s.bytesIn).toBe(statSync(input).size);
+      expect(s.typesKept).toBe(fromElf.typesKept);
+      expect(readFileSync(output).equals(readFileSync(join(work, 'elf.btf')))).toBe(true);
+    }
   });
 
   it('mounts as `min_core_btf <input> <output> <objs..>`', async () => {
@@ -189,5 +206,51 @@ describe('hand-built BTF', () => {
     const other: AnyBtfType[] = [{ id: 1, kind: Kind.Struct, name: 'absent', ...c, size: 0, members: [] }];
     const min = minCoreBtf(target, [objectWith(btfOf(other), { typeId: 1, accessStr: '0', kind: CoreReloKind.TypeExists })]);
     expect(min.typeCount).toBe(1);
+  });
+});
+
+/** Deterministic byte flips in the .BTF/.BTF.ext of the program or in the
+ * target's .BTF: whatever happens, only BpfkitError may come out. */
+describe('hostile input', () => {
+  function mutants(path: string, sections: string[], count: number, seed: number): Uint8Array[] {
+    const orig = new Uint8Array(readFileSync(path));
+    const secs = readElf(orig).sections.filter((s) => sections.includes(s.name));
+    let x = seed;
+    const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff);
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const b = orig.slice();
+      const s = secs[rnd() % secs.length];
+      for (let k = 0, n = 1 + (rnd() % 4); k < n; k++) b[Number(s.offset) + (rnd() % Number(s.size))] = rnd() & 0xff;
+      out.push(b);
+    }
+    return out;
+  }
+  const open = (b: Uint8Array) => {
+    const elf = readElf(b);
+    const btf = btfFromElf(elf);
+    return { file: 'mutant', btf, btfExt: btfExtFromElf(elf, btf) };
+  };
+  const outcome = (fn: () => unknown): string => {
+    try {
+      fn();
+      return 'ok';
+    } catch (e) {
+      if (e instanceof BpfkitError) return e.code;
+      throw e;
+    }
+  };
+
+  it('damaged objects', () => {
+    const target = loadBtf(kernel);
+    const codes = mutants(prog, ['.BTF', '.BTF.ext'], 300, 1).map((b) => outcome(() => minCoreBtf(target, [open(b)])));
+    // some mutants must actually be refused, or the test proves nothing
+    expect(codes.filter((c) => c !== 'ok').length).toBeGreaterThan(10);
+  });
+
+  it('damaged targets', () => {
+    const obj = readBtfgenObject(prog);
+    const codes = mutants(kernel, ['.BTF'], 300, 2).map((b) => outcome(() => minCoreBtf(open(b).btf, [obj])));
+    expect(codes.filter((c) => c !== 'ok').length).toBeGreaterThan(10);
   });
 });

@@ -14,7 +14,10 @@
  *                       behind a pointer;
  *   enumval             the enum, with all its values;
  *   type_id_local       nothing (it never looks at the target).
- * A relocation that matched no target type marks nothing.
+ * A relocation that matched no target type marks nothing. Reaching a kind
+ * bpftool does not handle there fails the whole generation, as in bpftool:
+ * TYPE_TAG, FUNC, VAR, DATASEC, DECL_TAG anywhere, and FWD except under
+ * type_matches (checked against bpftool 7.1 by testdata/btfgen/edge.bpf.c).
  *
  * Marking is idempotent, so a worklist with a visited set replaces
  * bpftool's recursion: same marks, but no stack overflow on deep chains and

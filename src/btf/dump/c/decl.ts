@@ -1,7 +1,7 @@
 import { BpfkitError } from '../../../internal/errors.js';
 import { Kind } from '../../kinds.js';
 import { emitEnumDef, emitStructDef, emitStructFwd, emitFwdDef } from './defs.js';
-import { identName, typeName } from './names.js';
+import { identNameIsEmpty, putIdentName, putTypeName } from './names.js';
 import type { DumpState } from './state.js';
 
 /**
@@ -23,16 +23,16 @@ interface Frame {
 const MAX_DECL_STACK = 1 << 20;
 
 /** A declared name: a string-table offset (member and parameter names,
- * printed straight from the table) or a string (typedef names, which may
- * carry a `___N` suffix). */
-export type FieldName = number | string;
+ * printed straight from the table), or minus the id of a typedef whose
+ * unique name (which may carry a `___N` suffix) is declared. */
+export type FieldName = number;
 
 function isEmpty(d: DumpState, f: FieldName): boolean {
-  return typeof f === 'string' ? f.length === 0 : d.nameIsEmpty(f);
+  return f < 0 ? identNameIsEmpty(d, -f) : d.nameIsEmpty(f);
 }
 
 function putName(d: DumpState, f: FieldName): void {
-  if (typeof f === 'string') d.out.str(f);
+  if (f < 0) putIdentName(d, -f);
   else d.name(f);
 }
 
@@ -123,7 +123,10 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
       case Kind.Enum64:
         emitMods(d, f);
         if (t.nameOff[id] === 0) emitEnumDef(d, id, lvl);
-        else out.str('enum ').str(typeName(d, id));
+        else {
+          out.str('enum ');
+          putTypeName(d, id);
+        }
         break;
       case Kind.Fwd:
         emitMods(d, f);
@@ -131,7 +134,7 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
         break;
       case Kind.Typedef:
         emitMods(d, f);
-        out.str(identName(d, id));
+        putIdentName(d, id);
         break;
       case Kind.Ptr:
         out.str(lastWasPtr ? '*' : ' *');

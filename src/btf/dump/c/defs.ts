@@ -2,7 +2,7 @@ import { Kind } from '../../kinds.js';
 import { emitTypeDecl } from './decl.js';
 import { indent } from './indent.js';
 import { alignOf, isPacked, resolveSize } from './layout.js';
-import { identName, typeName } from './names.js';
+import { putTypeName, resolveIdentName } from './names.js';
 import { emitBitPadding } from './padding.js';
 import type { DumpState } from './state.js';
 
@@ -15,11 +15,12 @@ export function emitStructFwd(d: DumpState, id: number): void {
   const t = d.t;
   d.out.str(t.kind[id] === Kind.Struct ? 'struct' : 'union');
   if (t.nameOff[id] !== 0) d.out.byte(32);
-  d.out.str(typeName(d, id));
+  putTypeName(d, id);
 }
 
 export function emitFwdDef(d: DumpState, id: number): void {
-  d.out.str(d.t.kflag[id] !== 0 ? 'union ' : 'struct ').str(typeName(d, id));
+  d.out.str(d.t.kflag[id] !== 0 ? 'union ' : 'struct ');
+  putTypeName(d, id);
 }
 
 export function emitStructDef(d: DumpState, id: number, lvl: number): void {
@@ -69,7 +70,7 @@ export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
   const vlen = t.vlen[id];
   out.str('enum');
   if (t.nameOff[id] !== 0) out.byte(32);
-  out.str(typeName(d, id));
+  putTypeName(d, id);
   if (vlen === 0) return;
   out.str(' {');
   const signed = t.kflag[id] !== 0;
@@ -104,11 +105,11 @@ export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
 
 export function emitTypedefDef(d: DumpState, id: number, lvl: number): void {
   const t = d.t;
-  const name = identName(d, id);
-  if (t.sot[id] === 0 && name === '__gnuc_va_list') {
+  const suffix = resolveIdentName(d, id);
+  if (t.sot[id] === 0 && suffix === 0 && t.nameOff[id] !== 0 && t.strEquals(t.nameOff[id], '__gnuc_va_list')) {
     d.out.str('typedef __builtin_va_list __gnuc_va_list');
     return;
   }
   d.out.str('typedef ');
-  emitTypeDecl(d, t.sot[id], name, lvl);
+  emitTypeDecl(d, t.sot[id], -id, lvl);
 }

@@ -1,6 +1,6 @@
 import { Kind } from '../../kinds.js';
 import { emitEnumDef, emitFwdDef, emitStructDef, emitStructFwd, emitTypedefDef } from './defs.js';
-import { typeName } from './names.js';
+import { resolveTypeName, typeName } from './names.js';
 import { EMITTED, EMITTING, NOT_EMITTED, type DumpState } from './state.js';
 
 /**
@@ -13,7 +13,7 @@ import { EMITTED, EMITTING, NOT_EMITTED, type DumpState } from './state.js';
 /** libbpf leaves out typedefs of compiler built-ins. */
 function isBlacklisted(d: DumpState, id: number): boolean {
   const off = d.t.nameOff[id];
-  return off !== 0 && d.t.str(off) === '__builtin_va_list';
+  return off !== 0 && d.t.strEquals(off, '__builtin_va_list');
 }
 
 /** GCC's internal Arm SIMD types, which libbpf aliases to standard ones. */
@@ -27,6 +27,11 @@ const MISSING_BASE_TYPES: Record<string, string> = {
 /** libbpf resolves every emitted INT's name in the tag namespace (so an
  * INT can push a same-named struct to `___2`) and aliases __PolyN_t. */
 function emitMissingAlias(d: DumpState, id: number): void {
+  resolveTypeName(d, id);
+  const t = d.t;
+  const off = t.nameOff[id];
+  // Only __Poly* names can match; most INTs are not worth a string.
+  if (off === 0 || t.strs[off] !== 95 || t.strs[off + 2] !== 80) return;
   const name = typeName(d, id);
   const alias = MISSING_BASE_TYPES[name];
   if (alias !== undefined && Object.hasOwn(MISSING_BASE_TYPES, name)) d.out.str('typedef ').str(alias).byte(32).str(name).str(';\n\n');

@@ -7,36 +7,83 @@ import type { DumpState } from './state.js';
  * name within a namespace gets `name___n` (n >= 2). struct/union/enum tags
  * share one namespace; typedef names and enumerators another. Forward
  * declarations (FWD, enums without values) keep their name and take no slot.
+ *
+ * A resolved name is kept as its suffix number only and printed straight
+ * from the string table: vmlinux has 100k names, and decoding each into a
+ * JS string costs more than printing it.
  */
 
-function resolve(d: DumpState, id: number, map: NameCounter): string {
+/** Resolve id's name once; returns its `___n` suffix, 0 for none. */
+function resolve(d: DumpState, id: number, map: NameCounter): number {
   const t = d.t;
   const off = t.nameOff[id];
-  if (off === 0) return '';
-  if (d.nameResolved[id] !== 0) return d.cachedNames[id]!;
-  // Every resolved name is cached (libbpf caches only suffixed ones and
-  // re-reads the others), so later references need no string decoding.
-  let name = t.str(off);
-  d.nameResolved[id] = 1;
+  if (off === 0) return 0;
+  const known = d.nameSuffix[id];
+  if (known >= 0) return known;
+  let suffix = 0;
   const k = t.kind[id];
   if (k !== Kind.Fwd && !(k === Kind.Enum && t.vlen[id] === 0)) {
     const dups = map.bump(off);
-    if (dups > 1) {
-      // libbpf formats into a 256-byte buffer.
-      name = `${name}___${dups}`;
-      if (name.length > 255) name = name.slice(0, 255);
-    }
+    if (dups > 1) suffix = dups;
   }
-  d.cachedNames[id] = name;
-  return name;
+  d.nameSuffix[id] = suffix;
+  return suffix;
+}
+
+/** Print id's name with its suffix. */
+function put(d: DumpState, id: number, suffix: number): void {
+  const off = d.t.nameOff[id];
+  if (off === 0) return;
+  const out = d.out;
+  if (suffix === 0) {
+    out.cstr(d.t.strs, off);
+    return;
+  }
+  // libbpf formats a suffixed name into a 256-byte buffer.
+  const start = out.pos;
+  out.cstr(d.t.strs, off).str('___').int(suffix);
+  if (out.pos - start > 255) out.pos = start + 255;
+}
+
+function text(d: DumpState, id: number, suffix: number): string {
+  const off = d.t.nameOff[id];
+  if (off === 0) return '';
+  const name = d.t.str(off);
+  return suffix === 0 ? name : `${name}___${suffix}`.slice(0, 255);
+}
+
+/** Resolve the struct/union/enum tag of id; returns its suffix. */
+export function resolveTypeName(d: DumpState, id: number): number {
+  return resolve(d, id, d.typeNames);
+}
+
+/** Resolve the typedef name of id; returns its suffix. */
+export function resolveIdentName(d: DumpState, id: number): number {
+  return resolve(d, id, d.identNames);
+}
+
+/** Print the struct/union/enum tag of id. */
+export function putTypeName(d: DumpState, id: number): void {
+  put(d, id, resolve(d, id, d.typeNames));
+}
+
+/** Print the typedef name of id. */
+export function putIdentName(d: DumpState, id: number): void {
+  put(d, id, resolve(d, id, d.identNames));
+}
+
+/** Whether id's typedef name prints as nothing. */
+export function identNameIsEmpty(d: DumpState, id: number): boolean {
+  const off = d.t.nameOff[id];
+  return off === 0 || (d.t.strs[off] === 0 && resolve(d, id, d.identNames) === 0);
 }
 
 /** The struct/union/enum tag to print for id. */
 export function typeName(d: DumpState, id: number): string {
-  return resolve(d, id, d.typeNames);
+  return text(d, id, resolve(d, id, d.typeNames));
 }
 
 /** The typedef name to print for id. */
 export function identName(d: DumpState, id: number): string {
-  return resolve(d, id, d.identNames);
+  return text(d, id, resolve(d, id, d.identNames));
 }

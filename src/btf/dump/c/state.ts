@@ -36,9 +36,8 @@ export class DumpState {
   readonly emit: Uint8Array;
   readonly fwdEmitted: Uint8Array;
   readonly referenced: Uint8Array;
-  readonly nameResolved: Uint8Array;
-  /** Names given a `___N` suffix (undefined: the BTF name is used). */
-  readonly cachedNames: (string | undefined)[];
+  /** The `___N` suffix each resolved name got (0: none; -1: not resolved yet). */
+  readonly nameSuffix: Int32Array;
   /** struct/union/enum tags seen, with how often. */
   readonly typeNames: NameCounter;
   /** typedef names and enumerators seen, with how often. */
@@ -67,8 +66,7 @@ export class DumpState {
     this.emit = new Uint8Array(n);
     this.fwdEmitted = new Uint8Array(n);
     this.referenced = new Uint8Array(n);
-    this.nameResolved = new Uint8Array(n);
-    this.cachedNames = new Array(n);
+    this.nameSuffix = new Int32Array(n).fill(-1);
     this.alignMemo = new Int32Array(n).fill(-1);
     this.order[0] = ORDERED;
     this.emit[0] = EMITTED;

@@ -31,7 +31,7 @@ export class TypeTable {
   readonly words: Uint32Array;
   /** The combined string space: strs[off] is the first byte of the string
    * at combined offset off. Every string in it ends with a NUL. */
-  readonly strs: Uint8Array;
+  readonly strs: Buffer;
   /** The top BTF's wire (its string lookup covers the base's strings). */
   readonly top: BtfWire;
 
@@ -54,7 +54,7 @@ export class TypeTable {
       let nw = 0;
       for (const w of chain) nw += w.words.length;
       this.words = new Uint32Array(nw);
-      this.strs = new Uint8Array(this.top.strBase + this.top.strBytes.byteLength);
+      this.strs = Buffer.alloc(this.top.strBase + this.top.strBytes.byteLength);
       for (let k = 0, at = 0; k < chain.length; k++) {
         this.words.set(chain[k].words, at);
         at += chain[k].words.length;
@@ -95,7 +95,16 @@ export class TypeTable {
     const b = this.strs;
     let e = off;
     while (e < b.length && b[e] !== 0) e++;
-    return Buffer.from(b.buffer, b.byteOffset + off, e - off).toString('latin1');
+    return b.toString('latin1', off, e);
+  }
+
+  /** Whether the string at a name offset is `s` (ASCII), without decoding it. */
+  strEquals(off: number, s: string): boolean {
+    const b = this.strs;
+    const n = s.length;
+    if (off + n >= b.length) return false;
+    for (let i = 0; i < n; i++) if (b[off + i] !== s.charCodeAt(i)) return false;
+    return b[off + n] === 0;
   }
 
   /** Struct/union member j: name offset, type, raw offset word. */

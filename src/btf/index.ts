@@ -11,3 +11,4 @@ export * from './ext/index.js';
 export { alignOf, pointerSize, sizeOf, skipModsAndTypedefs } from './sizes.js';
 export { dumpC, formatC, type DumpCOptions } from './dump/c/index.js';
 export { dumpTs, type DumpTsOptions } from './dump/ts/index.js';
+export { dedupBtf, type DedupOptions, type DedupResult } from './dedup/index.js';

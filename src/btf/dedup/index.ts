@@ -1,13 +1,41 @@
-import type { Btf } from '../btf.js';
+import { BpfkitError } from '../../internal/errors.js';
+import { Btf } from '../btf.js';
+import type { BtfExt } from '../ext/types.js';
+import { Kind } from '../kinds.js';
+import type { BtfType } from '../types.js';
+import { compactAndRemap } from './compact.js';
+import { arrayKey, commonKey, enumKey, fnProtoKey, intTagKey, structKey } from './keys.js';
+import { dedupPrimTypes } from './prim.js';
+import { dedupRefTypes } from './refs.js';
+import { DedupState } from './state.js';
+import { dedupStrings, keepStrings } from './strings.js';
+import { dedupStructTypes } from './structs.js';
+import { TypeView } from './types-view.js';
 
 /**
- * BTF deduplication (libbpf's btf__dedup): the contract the static linker
- * builds on. TEMPORARY: this file only fixes the interface while the
- * algorithm is being written; it returns its input unchanged.
+ * BTF deduplication as libbpf 1.1's btf__dedup does it (the version behind
+ * Debian's bpftool 7.1), so that a linked object's .BTF matches
+ * `bpftool gen object` byte for byte: strings, then primitive types, then
+ * structs/unions (graph equivalence), then reference types, then
+ * compaction and remapping. FWDs are resolved only where the struct
+ * equivalence walk pairs them with a struct (libbpf 1.1 has no separate
+ * forward-resolution pass), and an enum forward declaration only merges
+ * with an enum of the same size.
  */
 export interface DedupOptions {
   /** Name of the input, for error messages. */
   file?: string;
+  /**
+   * 'dedup' (default): rebuild the string table as libbpf does for a BTF
+   * read from bytes (every string reference in id order, then `ext`'s).
+   * 'keep': keep the table and its order, as libbpf does for a BTF built
+   * from scratch (btf__new_empty), which is the static linker's case; the
+   * table must then hold each string once and every name used.
+   */
+  strings?: 'dedup' | 'keep';
+  /** The .BTF.ext that goes with this BTF: with strings 'dedup' its strings
+   * are added to the table after the types' (libbpf visits them too). */
+  ext?: BtfExt;
 }
 
 export interface DedupResult {
@@ -17,10 +45,98 @@ export interface DedupResult {
   /** Old type id -> new type id, indexed by old id (length = old
    * typeCount; 0 maps to 0; base ids map to themselves). */
   typeMap: Uint32Array;
+  /** Offset of a string in the new string table (combined space), for
+   * remapping .BTF.ext string references; undefined if absent. */
+  stringOffset(s: string): number | undefined;
 }
 
-export function dedupBtf(btf: Btf, _opts: DedupOptions = {}): DedupResult {
-  const typeMap = new Uint32Array(btf.typeCount);
-  for (let i = 0; i < typeMap.length; i++) typeMap[i] = i;
-  return { btf, typeMap };
+export function dedupBtf(btf: Btf, opts: DedupOptions = {}): DedupResult {
+  try {
+    return run(btf, opts);
+  } catch (e) {
+    if (e instanceof BpfkitError) throw e.locate({ file: opts.file });
+    if (e instanceof RangeError) {
+      throw new BpfkitError('TOO_LARGE', `BTF too large to deduplicate: ${e.message}`, { file: opts.file });
+    }
+    throw e;
+  }
+}
+
+function run(btf: Btf, opts: DedupOptions): DedupResult {
+  const view = new TypeView(btf, opts.file);
+  const own: BtfType[] = [];
+  for (let id = view.firstId; id < view.count; id++) own.push(view.ownType(id));
+  const strings = opts.strings === 'keep' ? keepStrings(btf) : dedupStrings(btf, own, opts.ext);
+
+  const d = new DedupState(view, opts.file);
+  seedWithBase(d);
+  dedupPrimTypes(d);
+  dedupStructTypes(d);
+  dedupRefTypes(d);
+  const { types, typeMap } = compactAndRemap(d);
+
+  const off = (s: string): number => {
+    const o = strings.offsetOf.get(s);
+    if (o === undefined) throw new BpfkitError('BAD_VALUE', `name '${s}' is not in the kept string table`, { file: opts.file });
+    return o;
+  };
+  const named = types.map((t) => withNameOffsets(t, off));
+  const out = new Btf({ types: named, strings: strings.table, base: btf.base, littleEndian: btf.littleEndian });
+  return { btf: out, typeMap, stringOffset: (s) => strings.offsetOf.get(s) };
+}
+
+/** Split BTF: base types are candidates (they come first in every bucket's
+ * history), except VAR and DATASEC which are never deduplicated. */
+function seedWithBase(d: DedupState): void {
+  const { view } = d;
+  for (let id = 1; id < view.firstId; id++) {
+    const t = view.type(id);
+    const key = baseKey(t as BtfType);
+    if (key !== undefined) d.table.add(key, id);
+  }
+}
+
+function baseKey(t: BtfType): string | undefined {
+  switch (t.kind) {
+    case Kind.Var:
+    case Kind.Datasec:
+      return undefined;
+    case Kind.Int:
+    case Kind.DeclTag:
+      return intTagKey(t);
+    case Kind.Enum:
+    case Kind.Enum64:
+      return enumKey(t);
+    case Kind.Struct:
+    case Kind.Union:
+      return structKey(t);
+    case Kind.Array:
+      return arrayKey(t);
+    case Kind.FuncProto:
+      return fnProtoKey(t);
+    default:
+      return commonKey(t);
+  }
+}
+
+function withNameOffsets(t: BtfType, off: (s: string) => number): BtfType {
+  const out = { ...t, nameOff: off(t.name) } as BtfType;
+  switch (out.kind) {
+    case Kind.Struct:
+    case Kind.Union:
+      out.members = out.members.map((m) => ({ ...m, nameOff: off(m.name) }));
+      break;
+    case Kind.Enum:
+      out.values = out.values.map((v) => ({ ...v, nameOff: off(v.name) }));
+      break;
+    case Kind.Enum64:
+      out.values = out.values.map((v) => ({ ...v, nameOff: off(v.name) }));
+      break;
+    case Kind.FuncProto:
+      out.params = out.params.map((p) => ({ ...p, nameOff: off(p.name) }));
+      break;
+    default:
+      break;
+  }
+  return out;
 }

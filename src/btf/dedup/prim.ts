@@ -1,0 +1,52 @@
+import { Kind } from '../kinds.js';
+import { commonKey, compatEnum, enumKey, equalCommon, equalEnum, intTagKey, isEnumFwd } from './keys.js';
+import type { DedupState } from './state.js';
+
+/**
+ * Pass 1 over own types in id order: INT, FLOAT, FWD, ENUM and ENUM64,
+ * which refer to no other type. Equal types map to the first one seen. An
+ * enum forward declaration (no enumerators) maps to a compatible full enum
+ * already seen; a full enum seen after a compatible canonical forward
+ * declaration takes that declaration over (the declaration maps to it).
+ */
+export function dedupPrimTypes(d: DedupState): void {
+  const { view, map, table } = d;
+  for (let id = view.firstId; id < view.count; id++) {
+    const t = view.ownType(id);
+    let newId = id;
+    let key: string;
+    switch (t.kind) {
+      case Kind.Int:
+        key = intTagKey(t);
+        newId = table.first(key) ?? id;
+        break;
+      case Kind.Fwd:
+      case Kind.Float:
+        key = commonKey(t);
+        newId = table.first(key) ?? id;
+        break;
+      case Kind.Enum:
+      case Kind.Enum64:
+        key = enumKey(t);
+        for (const cand of table.candidates(key)) {
+          const c = view.type(cand);
+          if (equalEnum(t, c)) {
+            newId = cand;
+            break;
+          }
+          if (compatEnum(t, c)) {
+            if (isEnumFwd(t)) {
+              newId = cand;
+              break;
+            }
+            map[cand] = id;
+          }
+        }
+        break;
+      default:
+        continue;
+    }
+    map[id] = newId;
+    if (newId === id) table.add(key, id);
+  }
+}

@@ -1,0 +1,71 @@
+import { BpfkitError } from '../../internal/errors.js';
+import { Kind } from '../kinds.js';
+import { DedupTable } from './table.js';
+import type { TypeView } from './types-view.js';
+
+/** libbpf's markers in the id maps (anything above MAX_ID is not an id). */
+export const MAX_ID = 0x7fffffff;
+export const UNPROCESSED = 0x80000000;
+export const IN_PROGRESS = 0x80000001;
+
+/**
+ * What the passes share: `map` (each id to an equivalent id, following
+ * chains to the canonical one), the hypothetical map of the struct
+ * equivalence check, and the candidate table.
+ */
+export class DedupState {
+  readonly map: Uint32Array;
+  readonly hypot: Uint32Array;
+  hypotList: number[] = [];
+  /** Set when an equivalence would need a base FWD turned into a struct. */
+  hypotAdjustCanon = false;
+  readonly table = new DedupTable();
+
+  constructor(
+    readonly view: TypeView,
+    readonly file: string | undefined,
+  ) {
+    const n = view.count;
+    this.map = new Uint32Array(n).fill(UNPROCESSED);
+    this.hypot = new Uint32Array(n).fill(UNPROCESSED);
+    this.map[0] = 0;
+    // Base types are canonical by definition.
+    for (let id = 1; id < view.firstId; id++) this.map[id] = id;
+    for (let id = view.firstId; id < n; id++) {
+      const k = view.ownType(id).kind;
+      // VAR and DATASEC are never deduplicated.
+      if (k === Kind.Var || k === Kind.Datasec) this.map[id] = id;
+    }
+  }
+
+  isMapped(id: number): boolean {
+    return this.map[id] <= MAX_ID;
+  }
+
+  /** Follow `map` to the canonical id. Bounded: a corrupt chain would loop. */
+  resolve(id: number): number {
+    let steps = 0;
+    while (this.map[id] <= MAX_ID && this.map[id] !== id) {
+      id = this.map[id];
+      if (++steps > this.map.length) throw this.error('the type map has a cycle', id);
+    }
+    return id;
+  }
+
+  /** A FWD resolves to what it maps to only when that is no longer a FWD. */
+  resolveFwd(id: number): number {
+    if (this.view.type(id).kind !== Kind.Fwd) return id;
+    const r = this.resolve(id);
+    return this.view.type(r).kind !== Kind.Fwd ? r : id;
+  }
+
+  clearHypot(): void {
+    for (const id of this.hypotList) this.hypot[id] = UNPROCESSED;
+    this.hypotList = [];
+    this.hypotAdjustCanon = false;
+  }
+
+  error(detail: string, typeId: number): BpfkitError {
+    return new BpfkitError('BAD_VALUE', detail, { typeId, file: this.file });
+  }
+}

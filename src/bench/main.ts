@@ -7,6 +7,7 @@ import type { BenchContext, BenchResult, Benchmark } from './benchmark.js';
 import { btfDump } from './btf-dump.js';
 import { btfParse } from './btf-parse.js';
 import { coreReloc } from './core-reloc.js';
+import { linkBench } from './link.js';
 import { DEFAULT_VMLINUX, bpftoolVersion, cliPath, corpusDir, findBpftool, machine } from './env.js';
 import { formatReport, type Report } from './report.js';
 
@@ -18,7 +19,7 @@ import { formatReport, type Report } from './report.js';
  * this process has not yet run any bpfkit code, so their "first run" column
  * is a genuinely cold start.
  */
-const BENCHMARKS: readonly Benchmark[] = [btfParse, btfDump, coreReloc];
+const BENCHMARKS: readonly Benchmark[] = [btfParse, btfDump, coreReloc, linkBench];
 
 const USAGE = `usage: node dist/bench/main.js [options]
   --quick           fewer iterations (a rough number in a fraction of the time)

@@ -1,4 +1,4 @@
-import { encodeBtf, encodeBtfExt, Kind, sizeOf, type BtfExt, type BtfType, type DatasecType, type ExtInfo, type ExtSection } from '../btf/index.js';
+import { Btf, encodeBtf, encodeBtfExt, Kind, sizeOf, type BtfExt, type BtfType, type DatasecType, type ExtInfo, type ExtSection } from '../btf/index.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import {
   addSection,
@@ -14,7 +14,7 @@ import {
   writeElf,
   type ElfSymbol,
 } from '../elf/index.js';
-import { StringTableBuilder } from '../internal/strings.js';
+import { StringTable, StringTableBuilder } from '../internal/strings.js';
 import { placeDatasecEntries } from './btf-append.js';
 import { buildBtf } from './btf-strings.js';
 import { linkError } from './errors.js';
@@ -42,7 +42,8 @@ export function finalizeLink(state: LinkState, output: string | undefined): Fina
   let extBytes: Uint8Array | undefined;
   let btfTypes = 0;
   if (state.types.length > 0) {
-    const draft = buildBtf(state.types, le).btf;
+    // Sizes only need the types, not their string offsets.
+    const draft = new Btf({ types: state.types, strings: new StringTable(new Uint8Array(1)), littleEndian: le });
     placeDatasecEntries(state, (id) => sizeOf(draft, id));
     const types: BtfType[] = [...state.types];
     for (const s of state.sections) {

@@ -1,0 +1,140 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
+import { ratio, runAlternating, runOnce, type Command } from './measure.js';
+
+const OBJECTS = 50;
+const CLANG = process.env.CLANG ?? 'clang-19';
+
+/**
+ * Static linking: 50 objects that carry kernel-header BTF (one CO-RE
+ * program compiled 50 times against a vmlinux.h generated from the running
+ * kernel, each copy with its own symbol prefix so nothing clashes), linked
+ * by `bpfkit link` and by `bpftool gen object`, whole process. Most of the
+ * time goes to merging and deduplicating the 50 copies of the kernel types.
+ */
+export const linkBench: Benchmark = {
+  id: 'link',
+  title: `link ${OBJECTS} objects with kernel-header BTF: bpfkit vs bpftool gen object (whole process)`,
+  async run(ctx: BenchContext): Promise<BenchResult> {
+    const res = emptyResult(this);
+    if (!('path' in ctx.bpftool)) {
+      res.skipped.push({ case: 'all', reason: `bpftool is needed to generate vmlinux.h: ${ctx.bpftool.missing}` });
+      return res;
+    }
+    if (!existsSync(ctx.vmlinux)) {
+      res.skipped.push({ case: 'all', reason: `${ctx.vmlinux} is absent` });
+      return res;
+    }
+    if (spawnSync(CLANG, ['--version']).status !== 0) {
+      res.skipped.push({ case: 'all', reason: `${CLANG} is not installed` });
+      return res;
+    }
+    const bpftool = ctx.bpftool.path;
+    const dir = ctx.tmpDir();
+    ctx.progress('link: generating vmlinux.h');
+    const header = spawnSync(bpftool, ['btf', 'dump', 'file', ctx.vmlinux, 'format', 'c'], { maxBuffer: 1 << 30 });
+    if (header.status !== 0) {
+      res.skipped.push({ case: 'all', reason: `bpftool btf dump format c failed: ${header.stderr.toString().slice(0, 200)}` });
+      return res;
+    }
+    writeFileSync(join(dir, 'vmlinux.h'), header.stdout);
+    writeFileSync(join(dir, 'prog.bpf.c'), PROGRAM);
+    const inputs = await compileAll(dir, (done) => ctx.progress(`link: compiling ${done}/${OBJECTS}`));
+    res.input = `${OBJECTS} objects of ${join(dir, 'prog.bpf.c')} with vmlinux.h`;
+
+    const cmds: Command[] = [
+      { label: 'bpfkit', file: process.execPath, args: bpfkitLinkArgs(ctx.cli, join(dir, 'out.bpfkit.o'), inputs) },
+      { label: 'bpftool', file: bpftool, args: ['gen', 'object', join(dir, 'out.bpftool.o'), ...inputs] },
+    ];
+    for (const c of cmds) runOnce(c, { kind: 'null' });
+    const stats = runAlternating(cmds, {
+      runs: ctx.runs(7, 3),
+      stdout: () => ({ kind: 'null' }),
+      progress: (i, n) => ctx.progress(`link: ${i}/${n}`),
+    });
+    res.pairs.push({
+      case: `link ${OBJECTS} objects`,
+      ours: { label: 'bpfkit', stats: stats[0] },
+      theirs: { label: 'bpftool', stats: stats[1] },
+      ratio: ratio(stats[0], stats[1]),
+    });
+    return res;
+  },
+};
+
+/** `bpfkit link -o OUT IN...` when the CLI has the command, else the same
+ * library call in a fresh Node process (what the command's handler runs). */
+function bpfkitLinkArgs(cli: string, out: string, inputs: string[]): string[] {
+  const help = spawnSync(process.execPath, [cli, 'link', '--help']);
+  if (help.status === 0) return [cli, 'link', '-o', out, ...inputs];
+  const lib = fileURLToPath(new URL('../link/linker.js', import.meta.url));
+  const script = `import(${JSON.stringify(lib)}).then((m) => m.linkFiles(process.argv[1], process.argv.slice(2)))`;
+  return ['-e', script, out, ...inputs];
+}
+
+async function compileAll(dir: string, progress: (done: number) => void): Promise<string[]> {
+  const outs = Array.from({ length: OBJECTS }, (_, i) => join(dir, `prog${i}.o`));
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < OBJECTS) {
+      const i = next++;
+      const args = ['-g', '-O2', '-target', 'bpfel', '-I', dir, `-DP=p${i}_`, '-c', join(dir, 'prog.bpf.c'), '-o', outs[i]];
+      await new Promise<void>((resolve, reject) => {
+        const p = spawn(CLANG, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${CLANG} failed: ${err.slice(0, 500)}`))));
+      });
+      progress(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, cpus().length) }, worker));
+  return outs;
+}
+
+/** One CO-RE program; P prefixes every global so 50 copies link together. */
+const PROGRAM = `
+#include "vmlinux.h"
+#define SEC(n) __attribute__((section(n), used))
+#define CAT2(a, b) a##b
+#define CAT(a, b) CAT2(a, b)
+#define N(x) CAT(P, x)
+static long (*bpf_probe_read_kernel)(void *dst, __u32 size, const void *src) = (void *)113;
+static __u64 (*bpf_get_current_task)(void) = (void *)35;
+static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
+
+struct {
+	int (*type)[BPF_MAP_TYPE_HASH];
+	int (*max_entries)[1024];
+	__u32 *key;
+	struct task_struct *value;
+} N(tasks) SEC(".maps");
+
+__attribute__((noinline)) int N(parent_pid)(void)
+{
+	struct task_struct *t = (void *)bpf_get_current_task(), *parent = 0;
+	int pid = 0;
+	bpf_probe_read_kernel(&parent, sizeof(parent), __builtin_preserve_access_index(&t->real_parent));
+	bpf_probe_read_kernel(&pid, sizeof(pid), __builtin_preserve_access_index(&parent->tgid));
+	return pid;
+}
+
+SEC("kprobe/do_nanosleep")
+int N(prog)(struct pt_regs *ctx)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct mm_struct *mm = 0;
+	__u32 key = 0;
+	bpf_probe_read_kernel(&mm, sizeof(mm), __builtin_preserve_access_index(&t->mm));
+	if (bpf_map_lookup_elem(&N(tasks), &key))
+		return 1;
+	return N(parent_pid)() + (mm != 0);
+}
+
+char LICENSE[] SEC("license") = "GPL";
+`;

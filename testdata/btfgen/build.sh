@@ -8,7 +8,7 @@ cd "$here"
 FLAGS=(-g -O2 -mcpu=v3 -nostdinc -Wall -Wno-unused-parameter
 	-ffile-prefix-map="$here"=. -fdebug-prefix-map="$here"=. -fdebug-compilation-dir=.)
 echo "using $("$CLANG" --version | head -n1)"
-for name in kernel prog; do
+for name in kernel prog kreads; do
 	for t in bpfel bpfeb; do
 		echo "  CLANG  $name.bpf.c -> $name.$t.o"
 		"$CLANG" "${FLAGS[@]}" -target "$t" -c "$name.bpf.c" -o "$name.$t.o"

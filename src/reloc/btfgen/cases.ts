@@ -41,7 +41,7 @@ function btfgenTestdata(): string[] {
   const out: string[] = [];
   for (const d of dirs) {
     if (!existsSync(d)) continue;
-    for (const f of ['local', 'prog'].flatMap((n) => [`${n}.bpfel.o`, `${n}.bpfeb.o`])) {
+    for (const f of ['local', 'prog', 'kreads'].flatMap((n) => [`${n}.bpfel.o`, `${n}.bpfeb.o`])) {
       const p = join(d, f);
       if (existsSync(p)) out.push(p);
     }

@@ -148,3 +148,31 @@ describe('link errors', () => {
     expect(() => l.finalize()).toThrow(/earlier input failed/);
   });
 });
+
+describe('mutated inputs', () => {
+  it('give a BpfkitError or a link, never another exception (300 seeded mutations)', () => {
+    let seed = 12345;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const sets = [['weak_a', 'weak_b'], ['extmap_use', 'extmap_def'], ['static_a', 'static_b'], ['kcfg_a', 'kcfg_b'], ['core_main', 'core_lib']];
+    const originals = new Map(sets.flat().map((n) => [n, new Uint8Array(readFileSync(obj(n)))]));
+    let refused = 0;
+    for (let i = 0; i < 300; i++) {
+      const set = sets[i % sets.length];
+      const bufs = set.map((n) => originals.get(n)!.slice());
+      const victim = bufs[Math.floor(rnd() * bufs.length)];
+      for (let k = 1 + Math.floor(rnd() * 8); k > 0; k--) {
+        const at = Math.floor(rnd() * victim.length);
+        victim[at] = rnd() < 0.5 ? Math.floor(rnd() * 256) : victim[at] ^ (1 << Math.floor(rnd() * 8));
+      }
+      try {
+        const l = new Linker();
+        set.forEach((s, j) => l.addBuffer(s, bufs[j]));
+        l.finalize();
+      } catch (e) {
+        expect(e, `mutation ${i}`).toBeInstanceOf(BpfkitError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
+});

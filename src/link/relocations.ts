@@ -42,6 +42,12 @@ export function appendRelocations(state: LinkState, obj: InputObject): void {
       }
       if (inSym.type === STT_SECTION) {
         const symSec = obj.sections[inSym.shndx];
+        if (symSec === undefined || (!code && offset + 8 > dstTarget.size)) {
+          throw linkError('BAD_VALUE', `relocation #${r.index} against section symbol '${inSym.name}' cannot be applied here`, {
+            file: obj.name,
+            section: src.name,
+          });
+        }
         if (code) {
           const isCall = dstTarget.bytes[offset] === BPF_JMP_CALL;
           const delta = isCall ? symSec.outOffset / 8 : symSec.outOffset;

@@ -88,6 +88,9 @@ function sameBytes(dst: OutSection, src: InputSection): boolean {
   return true;
 }
 
+/** Larger merged sections are a forged header, not a BPF object. */
+const MAX_SECTION_SIZE = 0x7fff_ffff;
+
 /** Append src at its aligned offset (libbpf: extend_sec). */
 export function extend(dst: OutSection, src: InputSection): void {
   if (src.ephemeral) return;
@@ -102,6 +105,9 @@ export function extend(dst: OutSection, src: InputSection): void {
   const align = Math.max(dst.align, src.align, 1);
   const start = Math.ceil(dst.size / align) * align;
   const end = start + src.size;
+  if (!Number.isSafeInteger(end) || end > MAX_SECTION_SIZE) {
+    throw linkError('TOO_LARGE', `merged section '${dst.name}' would be ${end} bytes (alignment ${align})`, { section: src.name });
+  }
   if (src.type !== SHT_NOBITS) {
     if (end > dst.bytes.byteLength) {
       const grown = new Uint8Array(Math.max(end, dst.bytes.byteLength * 2));

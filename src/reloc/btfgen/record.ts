@@ -37,6 +37,9 @@ export function recordObject(marks: Marks, obj: BtfgenObject, index: TargetIndex
   if (obj.btfExt === undefined) throw new BpfkitError('BAD_VALUE', 'the object has no .BTF.ext section (no CO-RE relocations to minimize for)', { file });
   const local = obj.btf;
   const target = marks.btf;
+  // the object's byte order decides only bitfield shift values, which
+  // marking ignores; passed as relocation would
+  const objLittleEndian = obj.btfExt.littleEndian;
   const candCache = new Map<number, Candidate[]>();
   let n = 0;
   for (const sec of obj.btfExt.coreRelo.sections) {
@@ -59,7 +62,7 @@ export function recordObject(marks: Marks, obj: BtfgenObject, index: TargetIndex
       }
       let targ;
       try {
-        targ = resolveRelo(local, rec.typeId, rec.accessStr, rec.kind, rec.insnOff / 8, cands, target.littleEndian).targ;
+        targ = resolveRelo(local, rec.typeId, rec.accessStr, rec.kind, rec.insnOff / 8, cands, objLittleEndian).targ;
       } catch (e) {
         if (!(e instanceof ReloError) && !(e instanceof SpecError)) throw e;
         throw new BpfkitError('BAD_VALUE', `CO-RE relocation #${reloIdx} ([${rec.typeId}] ${rec.accessStr}): ${e.message}`, {

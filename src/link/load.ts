@@ -222,46 +222,17 @@ function checkRelocations(
   }
 }
 
-/** libbpf's linker_sanity_check_btf(_ext): every id refers to a type. */
+/** libbpf's linker_sanity_check_btf_ext: every id refers to a type. (The
+ * BTF parser already checked the ids inside .BTF.) */
 function checkBtfIds(obj: InputObject, btf: Btf): void {
   const n = btf.typeCount;
-  const bad = (id: number, what: string, typeId?: number): never => {
-    throw linkError('OUT_OF_RANGE', `${what} refers to type id ${id}, but the BTF has ${n - 1} types`, { file: obj.name, section: '.BTF', typeId });
+  const bad = (id: number, what: string): never => {
+    throw linkError('OUT_OF_RANGE', `${what} refers to type id ${id}, but the BTF has ${n - 1} types`, { file: obj.name, section: '.BTF.ext' });
   };
-  for (const t of btf) {
-    for (const id of typeRefs(t)) if (id >= n) bad(id, `type [${t.id}]`, t.id);
-  }
   const ext = obj.ext;
   if (ext === undefined) return;
   for (const s of ext.funcInfo.sections) for (const r of s.records) if (r.typeId >= n) bad(r.typeId, `.BTF.ext func_info of '${s.secName}'`);
   for (const s of ext.coreRelo.sections) for (const r of s.records) if (r.typeId >= n) bad(r.typeId, `.BTF.ext CO-RE relocation of '${s.secName}'`);
-}
-
-/** Every type id a type refers to. */
-export function typeRefs(t: ReturnType<Btf['type']> & object): number[] {
-  switch (t.kind) {
-    case Kind.Ptr:
-    case Kind.Typedef:
-    case Kind.Volatile:
-    case Kind.Const:
-    case Kind.Restrict:
-    case Kind.TypeTag:
-    case Kind.Func:
-    case Kind.Var:
-    case Kind.DeclTag:
-      return [t.type];
-    case Kind.Array:
-      return [t.type, t.indexType];
-    case Kind.Struct:
-    case Kind.Union:
-      return t.members.map((m) => m.type);
-    case Kind.FuncProto:
-      return [t.returnType, ...t.params.map((p) => p.type)];
-    case Kind.Datasec:
-      return t.vars.map((v) => v.type);
-    default:
-      return [];
-  }
 }
 
 /**

@@ -15,11 +15,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readElf } from '../../elf/read.js';
 import { findSection } from '../../elf/sections.js';
 import { corpusObjects, label, testdataDir, which } from '../../test-support/corpus.js';
+import { Kind } from '../kinds.js';
 import { formatRaw } from '../dump/raw.js';
 import { encodeBtf } from '../encode.js';
 import { btfFromBytes } from '../load.js';
 import { dedupBtf } from './index.js';
-import { linkerDedupInput } from './testing/linker-prep.js';
+import { linkerDedupInput, linkerDedupInputOf } from './testing/linker-prep.js';
 
 const bpftool = existsSync('/usr/sbin/bpftool') ? '/usr/sbin/bpftool' : which('bpftool');
 if (bpftool === undefined) console.warn('dedup differential test skipped: bpftool not found');
@@ -64,4 +65,35 @@ describe.skipIf(bpftool === undefined)('dedup matches bpftool gen object (libbpf
     console.log(`dedup vs bpftool gen object: ${compared} objects byte-identical, ${refused} refused by bpftool`);
     expect(compared).toBeGreaterThan(80);
   });
+});
+
+describe.skipIf(bpftool === undefined)('dedup of two linked objects matches bpftool gen object', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bpfkit-dedup-pair-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const a = join(testdataDir, 'dedup/a.bpfel.o');
+  const b = join(testdataDir, 'dedup/b.bpfel.o');
+  for (const [title, files] of [
+    ['a.o b.o', [a, b]],
+    ['b.o a.o', [b, a]],
+  ] as const) {
+    it(title, () => {
+      const out = join(dir, 'ab.o');
+      execFileSync(bpftool!, ['gen', 'object', out, ...files], { stdio: 'pipe' });
+      const theirs = findSection(readElf(new Uint8Array(readFileSync(out))), '.BTF')!.data;
+      const input = linkerDedupInputOf(files.map((f) => ({ bytes: new Uint8Array(readFileSync(f)), file: f })));
+      const r = dedupBtf(input.btf, { strings: 'keep' });
+      const mine = encodeBtf(r.btf);
+      expect(formatRaw(r.btf)).toBe(formatRaw(btfFromBytes(theirs)));
+      expect(Buffer.from(mine).equals(Buffer.from(theirs))).toBe(true);
+      // What the C says must happen, independently of bpftool: one copy of
+      // each shared struct, and a's forward declaration of struct opaque
+      // resolved to b's definition.
+      for (const name of ['node', 'ping', 'pong', 'table', 'holder', 'opaque']) {
+        expect(r.btf.idsByName(name).map((id) => r.btf.type(id)!.kind)).toEqual([Kind.Struct]);
+      }
+      expect(r.btf.idsByName('range_t')).toHaveLength(1);
+      expect(r.btf.idsByName('color')).toHaveLength(1);
+      expect(input.btf.idsByName('node').length).toBe(2);
+    });
+  }
 });

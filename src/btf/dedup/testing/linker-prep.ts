@@ -1,145 +1,191 @@
-import { readElf, readSymbols, STT_OBJECT } from '../../../elf/index.js';
+import { readElf, readSymbols, SHT_NOBITS, STT_OBJECT, type ElfFile, type ElfSection } from '../../../elf/index.js';
 import { StringTable, StringTableBuilder } from '../../../internal/strings.js';
 import { Btf } from '../../btf.js';
 import type { BtfExt } from '../../ext/types.js';
 import { Kind, LINKAGE_GLOBAL } from '../../kinds.js';
 import { btfExtFromElf, btfFromElf } from '../../load.js';
-import type { AnyBtfType, DatasecType } from '../../types.js';
+import type { AnyBtfType, DatasecType, VarSecinfo } from '../../types.js';
 
 /**
- * Test support: the BTF libbpf's static linker hands to btf__dedup for a
- * single object (`bpftool gen object OUT IN.o`), rebuilt from the object.
- * The linker copies every type except DATASECs, then appends one DATASEC
- * per output section that had one (ELF sections in section order, then
- * sections with no ELF counterpart such as .kconfig/.ksyms in BTF order),
- * with the section's real size and each global variable's offset taken
- * from its ELF symbol. Only what a one-object link does is modelled here;
- * the real linker lives in src/link.
+ * Test support: the BTF libbpf 1.1's static linker hands to btf__dedup
+ * (`bpftool gen object OUT IN.o...`), rebuilt from the objects. Only what
+ * these tests need is modelled (no extern resolution, no same-named
+ * globals, no second license section); the real linker lives in src/link.
+ *
+ * - Per object, every type but DATASECs is appended, ids shifted.
+ * - Same-named sections are concatenated, each piece aligned to the larger
+ *   of the two alignments; a DATASEC per output section that had one comes
+ *   last (output section order = first appearance, objects in order, ELF
+ *   sections in index order, then BTF-only ones such as .kconfig), sized
+ *   as the output section, its variables placed at the piece's offset plus
+ *   the variable's ELF symbol value.
+ * - Strings are added to one table as the linker adds them: per object the
+ *   types' strings then line_info file/line text and CO-RE access strings,
+ *   then the DATASEC names, then .BTF.ext section names (func_info,
+ *   line_info, CO-RE, each in output section order). libbpf's dedup keeps
+ *   that table (the BTF was built from scratch), hence `strings: 'keep'`.
  */
 export interface LinkerInput {
   btf: Btf;
   ext: BtfExt | undefined;
 }
 
+interface OutSection {
+  name: string;
+  size: number;
+  align: number;
+  hasBtf: boolean;
+  vars: VarSecinfo[];
+  order: number;
+  extKinds: Set<number>;
+}
+
 export function linkerDedupInput(bytes: Uint8Array, file?: string): LinkerInput {
-  const elf = readElf(bytes, { file });
-  const btf = btfFromElf(elf, { file });
-  const ext = btfExtFromElf(elf, btf, file);
-  const symbols = readSymbols(elf);
-  const types = [...btf] as AnyBtfType[];
+  return linkerDedupInputOf([{ bytes, file }]);
+}
 
-  const newId = new Uint32Array(btf.typeCount);
-  const kept: AnyBtfType[] = [];
-  const datasecs: DatasecType[] = [];
-  for (const t of types) {
-    if (t.kind === Kind.Datasec) {
-      datasecs.push(t);
-      continue;
+export function linkerDedupInputOf(objects: { bytes: Uint8Array; file?: string }[]): LinkerInput {
+  const strings = new StringTableBuilder();
+  const add = (s: string): number => (s === '' ? 0 : strings.add(s));
+  const out: AnyBtfType[] = [];
+  const secs = new Map<string, OutSection>();
+  const outSec = (name: string): OutSection => {
+    let s = secs.get(name);
+    if (s === undefined) {
+      s = { name, size: 0, align: 1, hasBtf: false, vars: [], order: secs.size, extKinds: new Set() };
+      secs.set(name, s);
     }
-    kept.push(t);
-    newId[t.id] = kept.length;
-  }
-  const secIndex = (d: DatasecType): number => {
-    const s = elf.sections.find((x) => x.name === d.name);
-    return s === undefined ? Number.MAX_SAFE_INTEGER : s.index;
+    return s;
   };
-  const ordered = datasecs
-    .filter((d) => d.name !== '.extern')
-    .map((d, i) => ({ d, i, at: secIndex(d) }))
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map((x) => x.d);
-  for (const d of ordered) {
-    kept.push(d);
-    newId[d.id] = kept.length;
-  }
-  const r = (id: number): number => (id === 0 ? 0 : newId[id]);
-  const out = kept.map((t, i): AnyBtfType => {
-    const c = structuredClone(t);
-    switch (c.kind) {
-      case Kind.Struct:
-      case Kind.Union:
-        for (const m of c.members) m.type = r(m.type);
-        break;
-      case Kind.FuncProto:
-        c.returnType = r(c.returnType);
-        for (const p of c.params) p.type = r(p.type);
-        break;
-      case Kind.Datasec: {
-        const sec = elf.sections.find((x) => x.name === c.name);
-        if (sec !== undefined) c.size = sec.size;
-        for (const v of c.vars) {
-          const vt = btf.type(v.type);
-          if (sec !== undefined && vt !== undefined && vt.kind === Kind.Var && vt.linkage === LINKAGE_GLOBAL) {
-            const sym = symbols.find((s) => s.shndx === sec.index && s.type === STT_OBJECT && s.name === vt.name);
-            if (sym !== undefined) v.offset = Number(sym.value);
-          }
-          v.type = r(v.type);
-        }
-        break;
-      }
-      case Kind.Array:
-        c.type = r(c.type);
-        c.indexType = r(c.indexType);
-        break;
-      case Kind.Int:
-      case Kind.Enum:
-      case Kind.Enum64:
-      case Kind.Fwd:
-      case Kind.Float:
-      case Kind.Unknown:
-        break;
-      default:
-        c.type = r(c.type);
-        break;
+  let lastExt: BtfExt | undefined;
+
+  for (const { bytes, file } of objects) {
+    const elf = readElf(bytes, { file });
+    const btf = btfFromElf(elf, { file });
+    const ext = btfExtFromElf(elf, btf, file);
+    lastExt = ext;
+    const symbols = readSymbols(elf);
+
+    // Where each of this object's sections lands in the output.
+    const pieceOff = new Map<string, number>();
+    for (const s of elf.sections) {
+      if (!isDataSection(s)) continue;
+      const o = outSec(s.name);
+      const align = Math.max(o.align, s.addralign || 1);
+      const at = Math.ceil(o.size / align) * align;
+      pieceOff.set(s.name, at);
+      o.size = at + s.size;
+      o.align = align;
     }
-    c.id = i + 1;
-    return c;
-  });
-  const strings = linkerStrings(out, ext, ordered, (name) => elf.sections.find((x) => x.name === name)?.index ?? Number.MAX_SAFE_INTEGER);
+
+    const base = out.length; // ids of this object start at base + 1
+    const newId = new Uint32Array(btf.typeCount);
+    let n = 0;
+    for (const t of btf) if (t.kind !== Kind.Datasec) newId[t.id] = base + ++n;
+    const r = (id: number): number => (id === 0 ? 0 : newId[id]);
+    for (const t of btf) {
+      if (t.kind === Kind.Datasec) continue;
+      const c = remapIds(structuredClone(t), r);
+      c.id = newId[t.id];
+      visitNames(c, add);
+      out.push(c);
+    }
+    for (const t of btf) {
+      if (t.kind !== Kind.Datasec || t.name === '.extern') continue;
+      const sec = elf.sections.find((s) => s.name === t.name);
+      const o = outSec(t.name);
+      o.hasBtf = true;
+      o.vars.push(...placeVars(btf, t, sec, elf, symbols, pieceOff.get(t.name) ?? 0, r));
+    }
+    if (ext !== undefined) {
+      for (const s of ext.lineInfo.sections) for (const rec of s.records) (add(rec.fileName), add(rec.line));
+      for (const s of ext.coreRelo.sections) for (const rec of s.records) add(rec.accessStr);
+      const infos = [ext.funcInfo, ext.lineInfo, ext.coreRelo] as { sections: { secName: string; records: unknown[] }[] }[];
+      infos.forEach((info, k) => {
+        for (const s of info.sections) if (s.records.length > 0) outSec(s.secName).extKinds.add(k);
+      });
+    }
+  }
+
+  const ordered = [...secs.values()].sort((a, b) => a.order - b.order);
+  for (const s of ordered) {
+    if (!s.hasBtf) continue;
+    add(s.name);
+    const ds: DatasecType = { id: out.length + 1, kind: Kind.Datasec, name: s.name, nameOff: 0, kflag: false, size: s.size, vars: s.vars };
+    out.push(ds);
+  }
+  for (let k = 0; k < 3; k++) for (const s of ordered) if (s.extKinds.has(k)) add(s.name);
+
   const table = new StringTable(strings.finish());
-  for (const t of out) renameOffsets(t, (s) => strings.add(s));
-  return { btf: new Btf({ types: out, strings: table, littleEndian: btf.littleEndian }), ext };
+  for (const t of out) visitNames(t, (s) => s.length, true, add);
+  const littleEndian = readElf(objects[0].bytes).littleEndian;
+  return { btf: new Btf({ types: out, strings: table, littleEndian }), ext: lastExt };
 }
 
-/**
- * The linker's string table, in the order it adds strings: each copied
- * type's strings (name, then member / enumerator / parameter names), then
- * line_info file and line text and CO-RE access strings as .BTF.ext is
- * appended, then the DATASEC names, then the .BTF.ext section names as the
- * final .BTF.ext is written (func_info, line_info, CO-RE, each in output
- * section order). libbpf's dedup keeps this table as it is.
- */
-function linkerStrings(types: AnyBtfType[], ext: BtfExt | undefined, datasecs: DatasecType[], secIndex: (name: string) => number): StringTableBuilder {
-  const b = new StringTableBuilder();
-  const add = (s: string): void => {
-    if (s !== '') b.add(s);
-  };
-  for (const t of types) {
-    if (t.kind === Kind.Datasec) continue;
-    add(t.name);
-    if (t.kind === Kind.Struct || t.kind === Kind.Union) for (const m of t.members) add(m.name);
-    if (t.kind === Kind.Enum || t.kind === Kind.Enum64) for (const v of t.values) add(v.name);
-    if (t.kind === Kind.FuncProto) for (const p of t.params) add(p.name);
-  }
-  if (ext !== undefined) {
-    for (const s of ext.lineInfo.sections) for (const r of s.records) (add(r.fileName), add(r.line));
-    for (const s of ext.coreRelo.sections) for (const r of s.records) add(r.accessStr);
-  }
-  for (const d of datasecs) add(d.name);
-  if (ext !== undefined) {
-    for (const info of [ext.funcInfo, ext.lineInfo, ext.coreRelo] as { sections: { secName: string; records: unknown[] }[] }[]) {
-      const secs = info.sections.filter((s) => s.records.length > 0).map((s) => s.secName);
-      secs.sort((x, y) => secIndex(x) - secIndex(y));
-      for (const s of secs) add(s);
+/** Sections that are copied into the output (and may carry a DATASEC). */
+function isDataSection(s: ElfSection): boolean {
+  return s.index !== 0 && (s.type === 1 /* PROGBITS */ || s.type === SHT_NOBITS) && s.name !== '.BTF' && s.name !== '.BTF.ext';
+}
+
+function placeVars(
+  btf: Btf,
+  ds: DatasecType,
+  sec: ElfSection | undefined,
+  elf: ElfFile,
+  symbols: ReturnType<typeof readSymbols>,
+  at: number,
+  r: (id: number) => number,
+): VarSecinfo[] {
+  void elf;
+  return ds.vars.map((v) => {
+    const vt = btf.type(v.type);
+    let offset = v.offset;
+    if (sec !== undefined && vt !== undefined && vt.kind === Kind.Var && vt.linkage === LINKAGE_GLOBAL) {
+      const sym = symbols.find((s) => s.shndx === sec.index && s.type === STT_OBJECT && s.name === vt.name);
+      if (sym !== undefined) offset = Number(sym.value);
     }
-  }
-  return b;
+    return { type: r(v.type), offset: offset + at, size: v.size };
+  });
 }
 
-function renameOffsets(t: AnyBtfType, off: (s: string) => number): void {
-  t.nameOff = off(t.name);
-  if (t.kind === Kind.Struct || t.kind === Kind.Union) for (const m of t.members) m.nameOff = off(m.name);
-  if (t.kind === Kind.Enum) for (const v of t.values) v.nameOff = off(v.name);
-  if (t.kind === Kind.Enum64) for (const v of t.values) v.nameOff = off(v.name);
-  if (t.kind === Kind.FuncProto) for (const p of t.params) p.nameOff = off(p.name);
+function remapIds(c: AnyBtfType, r: (id: number) => number): AnyBtfType {
+  switch (c.kind) {
+    case Kind.Struct:
+    case Kind.Union:
+      for (const m of c.members) m.type = r(m.type);
+      break;
+    case Kind.FuncProto:
+      c.returnType = r(c.returnType);
+      for (const p of c.params) p.type = r(p.type);
+      break;
+    case Kind.Array:
+      c.type = r(c.type);
+      c.indexType = r(c.indexType);
+      break;
+    case Kind.Int:
+    case Kind.Enum:
+    case Kind.Enum64:
+    case Kind.Fwd:
+    case Kind.Float:
+    case Kind.Unknown:
+    case Kind.Datasec:
+      break;
+    default:
+      c.type = r(c.type);
+  }
+  return c;
+}
+
+/** Visit a type's strings in libbpf's order (name, then member, enumerator
+ * or parameter names); with `assign`, store each one's offset instead. */
+function visitNames(t: AnyBtfType, visit: (s: string) => unknown, assign = false, off?: (s: string) => number): void {
+  const one = <T extends { name: string; nameOff: number }>(x: T): void => {
+    if (assign) x.nameOff = off!(x.name);
+    else visit(x.name);
+  };
+  one(t);
+  if (t.kind === Kind.Struct || t.kind === Kind.Union) t.members.forEach(one);
+  if (t.kind === Kind.Enum) t.values.forEach(one);
+  if (t.kind === Kind.Enum64) t.values.forEach(one);
+  if (t.kind === Kind.FuncProto) t.params.forEach(one);
 }

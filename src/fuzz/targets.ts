@@ -54,6 +54,8 @@ import {
   type ElfFile,
 } from '../elf/index.js';
 import { openObject, summarize } from '../object/index.js';
+import { analyzeReachability } from '../reloc/reach.js';
+import { relocateObject } from '../reloc/relocate.js';
 import { mix32 } from './rng.js';
 import type { CaseId } from './run.js';
 import type { Subject } from './subjects.js';
@@ -77,6 +79,7 @@ export const TARGETS = [
   'btfext.reparse',
   'object.open',
   'object.summary',
+  'reloc.core',
 ] as const;
 export type Target = (typeof TARGETS)[number];
 
@@ -147,6 +150,15 @@ function locationProblem(e: BpfkitError, target: Target, file: string, inputLeng
   // count in the decompressed bytes, whose length is not known here.
   const decompressed = e.file === `${file} (decompressed)`;
   if (e.file !== file && !decompressed) return `file is ${JSON.stringify(e.file)}, expected ${JSON.stringify(file)}`;
+  if (target === 'reloc.core') {
+    // Relocation errors name the code section (or .BTF.ext for records
+    // that point at no section); offsets, when given, are file offsets.
+    if (e.section === undefined) return 'no section';
+    if (e.offset !== undefined && (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > inputLength)) {
+      return `offset ${e.offset} is outside the input (0..${inputLength})`;
+    }
+    return undefined;
+  }
   if (target === 'object.open') {
     // The object model reports what libbpf would refuse: a section (or the
     // whole file) and a symbol, instruction, type id or byte offset in it.
@@ -335,6 +347,14 @@ function elfPipeline(st: Stages, bytes: Uint8Array, file: string, which: CaseId 
   if (findSection(elf, '.BTF.ext') !== undefined) extStages(st, elf, file, btf);
   const obj = st.run('object.open', () => openObject(bytes, { file }));
   if (obj !== undefined) st.run('object.summary', () => JSON.stringify(summarize(obj)), 'LATE');
+  if (obj !== undefined && obj.btf !== undefined && obj.coreRelocationCount > 0) {
+    // CO-RE against the object's own BTF, then the reachability walk over
+    // the patched code (hostile jumps, calls and constants).
+    st.run('reloc.core', () => {
+      const { insnsBySection } = relocateObject(obj, obj.btf!, { onError: 'collect' });
+      analyzeReachability(obj, insnsBySection);
+    });
+  }
 }
 
 function symbolsAndRelocations(st: Stages, elf: ElfFile): void {

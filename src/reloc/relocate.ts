@@ -134,7 +134,7 @@ export function relocateObject(obj: BpfObject, target: Btf, opts: RelocateOption
         throw new BpfkitError(
           'OUT_OF_RANGE',
           `CO-RE relocation #${reloIdx} (${kind}) points at instruction ${slot}, past the end of the section (${insns.length} instructions)`,
-          { file: obj.file, section: sec.secName, insn: slot, offset: rec.insnOff },
+          { file: obj.file, section: sec.secName, insn: slot },
         );
       }
       const func = funcs.find((f) => slot >= f.insnOffset && slot < f.insnOffset + f.insnCount);

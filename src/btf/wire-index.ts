@@ -1,4 +1,5 @@
 import { BpfkitError } from '../internal/errors.js';
+import { longestString } from '../internal/text-buffer.js';
 import { Kind, MAX_KNOWN_KIND } from './kinds.js';
 import type { KindLayout } from './types.js';
 import { infoKind, infoVlen, recordSizes } from './wire.js';
@@ -66,6 +67,35 @@ export class BtfWire {
   strTable(off: number): [Buffer, number] {
     if (off < this.strBase && this.base !== undefined) return this.base.strTable(off);
     return [this.strBytes, off - this.strBase];
+  }
+
+  private allStrs: Buffer | undefined;
+  private longest = -1;
+
+  /** The combined (base + own) string space as one array: the string at
+   * combined offset off starts at allStrings()[off]. This BTF's own table
+   * when there is no base, else a copy made on first use. */
+  allStrings(): Buffer {
+    if (this.allStrs === undefined) {
+      if (this.base === undefined && this.strBase === 0) this.allStrs = this.strBytes;
+      else {
+        const all = Buffer.alloc(this.strBase + this.strBytes.byteLength);
+        for (let w: BtfWire | undefined = this; w !== undefined; w = w.base) all.set(w.strBytes, w.strBase);
+        this.allStrs = all;
+      }
+    }
+    return this.allStrs;
+  }
+
+  /** The longest string in the combined string space, in bytes: room to
+   * reserve before copying any name. */
+  longestString(): number {
+    if (this.longest < 0) {
+      let n = 0;
+      for (let w: BtfWire | undefined = this; w !== undefined; w = w.base) n = Math.max(n, longestString(w.strBytes));
+      this.longest = n;
+    }
+    return this.longest;
   }
 
   /** Kind and name offset of any id (own or base); for void, kind 0. */

@@ -42,6 +42,27 @@ export class TextBuffer {
     this.buf = next;
   }
 
+  /**
+   * Make room for n more bytes and return the backing array, for writers
+   * that fill it directly (the put* functions below) and then set `pos`.
+   * The array is valid until the next append.
+   */
+  reserve(n: number): Uint8Array {
+    if (this.pos + n > this.buf.byteLength) this.grow(n);
+    return this.buf;
+  }
+
+  /** Append a newline and lvl tabs. */
+  nlTabs(lvl: number): this {
+    if (this.pos + 1 + lvl > this.buf.byteLength) this.grow(1 + lvl);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 10;
+    for (let i = 0; i < lvl; i++) b[p++] = 9;
+    this.pos = p;
+    return this;
+  }
+
   /** Append a string whose characters are all < 256. */
   str(s: string): this {
     const n = s.length;
@@ -163,4 +184,91 @@ export class TextBuffer {
   toString(): string {
     return Buffer.from(this.buf.buffer, 0, this.pos).toString('latin1');
   }
+}
+
+/*
+ * Unchecked writers for hot loops. Each writes at b[p...] and returns the
+ * position after what it wrote; the caller has made room with
+ * TextBuffer.reserve. A dump calls them millions of times, mostly before
+ * V8 optimises anything, so they take no `this` and check no capacity.
+ */
+
+/** Write a string whose characters are all < 256. */
+export function putAscii(b: Uint8Array, p: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) b[p + i] = s.charCodeAt(i);
+  return p + n;
+}
+
+/** Write an integer 0 <= v < 2^32 in decimal (at most 10 bytes). */
+export function putUint(b: Uint8Array, p: number, v: number): number {
+  if (v < 10) {
+    b[p] = 48 + v;
+    return p + 1;
+  }
+  const digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+  const end = p + digits;
+  let q = end;
+  while (v >= 10) {
+    const d = Math.floor(v / 10);
+    b[--q] = 48 + v - d * 10;
+    v = d;
+  }
+  b[--q] = 48 + v;
+  return end;
+}
+
+/** Write a 32-bit signed integer in decimal (at most 11 bytes). */
+export function putInt32(b: Uint8Array, p: number, v: number): number {
+  if (v < 0) {
+    b[p] = 45; // '-'
+    return putUint(b, p + 1, -v);
+  }
+  return putUint(b, p, v);
+}
+
+/** Write the NUL-terminated string at `off` in `table` (without the NUL);
+ * the caller has reserved longestString(table) bytes. */
+export function putCstr(b: Uint8Array, p: number, table: Uint8Array, off: number): number {
+  const end = table.length;
+  for (let i = off; i < end; i++) {
+    const c = table[i];
+    if (c === 0) break;
+    b[p++] = c;
+  }
+  return p;
+}
+
+/** putCstr escaped as TextBuffer.cstrJson escapes (twice the room). */
+export function putCstrJson(b: Uint8Array, p: number, table: Uint8Array, off: number): number {
+  const end = table.length;
+  for (let i = off; i < end; i++) {
+    const c = table[i];
+    if (c === 0) break;
+    if (c === 34 || c === 92) {
+      b[p++] = 92;
+      b[p++] = c;
+    } else if (c < 14 && c >= 8 && c !== 11) {
+      b[p++] = 92;
+      b[p++] = JSON_ESCAPE_LETTER[c];
+    } else {
+      b[p++] = c;
+    }
+  }
+  return p;
+}
+
+/** The length of the longest NUL-terminated string in a table (a string
+ * running to the end of the table counts to the end). */
+export function longestString(table: Uint8Array): number {
+  let longest = 0;
+  let start = 0;
+  const n = table.length;
+  for (let i = 0; i < n; i++) {
+    if (table[i] === 0) {
+      if (i - start > longest) longest = i - start;
+      start = i + 1;
+    }
+  }
+  return n - start > longest ? n - start : longest;
 }

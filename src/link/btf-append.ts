@@ -115,8 +115,12 @@ export function placeDatasecEntries(state: LinkState, btfOf: (id: number) => num
       const g = e.global;
       if (g === undefined || g.isExtern || g.sym.section !== s) continue;
       e.offset = Number(g.sym.value);
+      // The symbol's size covers initial values after a flexible array
+      // (map-in-map `.values`), which the type's size does not; bpftool
+      // takes the type's size and then cannot place the `.rel.maps` entries.
       const t = state.types[g.btfId - 1];
-      if (t.kind === Kind.Var) e.size = btfOf(t.type);
+      if (g.sym.size > 0n) e.size = Number(g.sym.size);
+      else if (t.kind === Kind.Var) e.size = btfOf(t.type);
     }
     s.datasec = s.datasec
       .map((e, i) => ({ e, i }))

@@ -66,6 +66,12 @@ const CASES: Case[] = [
     says: [/err_proto_use/, /1 and 2 parameters/],
   },
   {
+    name: 'extern map-in-map with another inner map',
+    files: [obj('mim_def'), obj('err_mim_use')],
+    symbol: 'outer',
+    says: [/mim_def/, /err_mim_use/, /inner map max_entries 4 vs 8/, /make the map definitions equal/],
+  },
+  {
     name: 'different licenses',
     files: [obj('weak_a'), obj('err_license')],
     says: [/"GPL" vs "Dual BSD\/GPL"/, /license/],

@@ -20,6 +20,7 @@ const SETS: Record<string, string[]> = {
   ksym: ['kcfg_a', 'ksym_b'],
   core: ['core_main', 'core_lib'],
   lib: ['lib1', 'lib2'],
+  mapInMap: ['mim_use', 'mim_def'],
 };
 
 function linkBuffers(inputs: { name: string; bytes: Uint8Array }[]): Uint8Array {

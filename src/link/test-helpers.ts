@@ -8,11 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { btfFromElf, Kind, kindName, type Btf } from '../btf/index.js';
-import { readElf, readRelocations, readSymbols, SHT_NOBITS, SHT_PROGBITS, SHT_REL, STT_SECTION, type ElfFile } from '../elf/index.js';
+import { readElf, readRelocations, readSymbols, SHT_NOBITS, SHT_PROGBITS, SHT_REL, STB_LOCAL, STT_SECTION, type ElfFile } from '../elf/index.js';
 
 /** One line per type, references rendered by name (named types) or
  * structure (anonymous ones). `datasecOffsets: false` leaves DATASEC
- * variable offsets out (bpftool 7.1 misplaces some, see the tests). */
+ * variable offsets and sizes out (bpftool 7.1 gets some wrong, see the
+ * tests; check them with datasecMatchesSymbols). */
 export function canonicalBtf(btf: Btf, opts: { datasecOffsets?: boolean } = {}): string[] {
   const ref = (id: number, depth: number): string => {
     if (id === 0) return 'void';
@@ -56,7 +57,7 @@ export function canonicalBtf(btf: Btf, opts: { datasecOffsets?: boolean } = {}):
         return `${head} linkage=${t.linkage} -> ${ref(t.type, depth)}`;
       case Kind.Datasec: {
         const vars = t.vars
-          .map((v) => `${btf.type(v.type)!.name}${opts.datasecOffsets === false ? '' : `@${v.offset}`}:${v.size}`)
+          .map((v) => `${btf.type(v.type)!.name}${opts.datasecOffsets === false ? '' : `@${v.offset}:${v.size}`}`)
           .sort();
         return `${head} size=${t.size} [${vars.join(', ')}]`;
       }
@@ -149,4 +150,21 @@ export function loadWithBpftool(bpftool: string, file: string): LoadResult {
 export function bpftoolLink(bpftool: string, out: string, inputs: string[]): { ok: boolean; log: string } {
   const r = spawnSync(bpftool, ['gen', 'object', out, ...inputs], { encoding: 'utf8' });
   return { ok: r.status === 0, log: `${r.stdout}${r.stderr}` };
+}
+
+/** DATASEC entries of defined globals that disagree with `syms` (a symbol
+ * table taken as the truth): "section/name offset:size vs value:size". */
+export function datasecVsSymbols(btf: Btf, syms: ElfFile): string[] {
+  const bySym = new Map(readSymbols(syms).filter((s) => s.shndx !== 0 && s.bind !== STB_LOCAL).map((s) => [s.name, s]));
+  const bad: string[] = [];
+  for (const t of btf) {
+    if (t.kind !== Kind.Datasec) continue;
+    for (const v of t.vars) {
+      const name = btf.type(v.type)!.name;
+      const s = bySym.get(name);
+      if (s === undefined) continue;
+      if (v.offset !== Number(s.value) || v.size !== Number(s.size)) bad.push(`${t.name}/${name} ${v.offset}:${v.size} vs ${s.value}:${s.size}`);
+    }
+  }
+  return bad;
 }

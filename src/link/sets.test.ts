@@ -13,6 +13,7 @@ import { openObject } from '../object/index.js';
 import { testdataDir, which } from '../test-support/corpus.js';
 import { Linker } from './index.js';
 import {
+  bpftoolJson,
   bpftoolLink,
   btfOf,
   canonicalBtf,
@@ -213,8 +214,20 @@ describe.skipIf(bpftool === undefined)('differential against bpftool 7.1 gen obj
         if (set.bpftoolBug !== undefined) expect(datasecVsSymbols(btfOf(b), b)).not.toEqual([]);
       }
       if (!root) return;
-      const mine = loadWithBpftool(bpftool!, oursPath);
+      // Map-in-map: slot 0 of `outer` must hold inner_a (the .rel.maps entry).
+      const slotZero = (maps: string): unknown => {
+        if (!set.files.includes('mim_def')) return undefined;
+        const inner = bpftoolJson(bpftool!, ['map', 'show', 'pinned', join(maps, 'inner_a')]) as { id: number };
+        const dump = bpftoolJson(bpftool!, ['map', 'dump', 'pinned', join(maps, 'outer')]) as { key: string[]; value: string[] }[];
+        const v = dump.find((e) => e.key.every((b) => Number(b) === 0))!.value.map((b) => Number(b));
+        return { inner: inner.id, slot0: v[0] | (v[1] << 8) | (v[2] << 16) | (v[3] << 24) };
+      };
+      const mine = loadWithBpftool(bpftool!, oursPath, slotZero);
       expect(mine.ok, mine.log).toBe(true);
+      if (set.files.includes('mim_def')) {
+        const { inner, slot0 } = mine.inspected as { inner: number; slot0: number };
+        expect(slot0).toBe(inner);
+      }
       const progs = openObject(ours, { file: 'bpfkit' }).programs.map((p) => p.name).sort();
       expect(mine.programs).toEqual(progs);
       if (set.bpftoolBug === undefined) {

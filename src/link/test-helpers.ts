@@ -124,10 +124,12 @@ export interface LoadResult {
   programs: string[];
   maps: string[];
   log: string;
+  /** What `inspect` returned while the maps were still pinned. */
+  inspected?: unknown;
 }
 
 /** `bpftool prog loadall FILE DIR pinmaps DIR2`: what got pinned; pins are removed. */
-export function loadWithBpftool(bpftool: string, file: string): LoadResult {
+export function loadWithBpftool(bpftool: string, file: string, inspect?: (mapsDir: string) => unknown): LoadResult {
   const base = mkdtempSync('/sys/fs/bpf/bpfkit-link-');
   const progs = join(base, 'progs');
   const maps = join(base, 'maps');
@@ -140,7 +142,9 @@ export function loadWithBpftool(bpftool: string, file: string): LoadResult {
         return [];
       }
     };
-    return { ok: r.status === 0, programs: list(progs), maps: list(maps), log: `${r.stdout}${r.stderr}` };
+    const res: LoadResult = { ok: r.status === 0, programs: list(progs), maps: list(maps), log: `${r.stdout}${r.stderr}` };
+    if (res.ok && inspect !== undefined) res.inspected = inspect(maps);
+    return res;
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
@@ -167,4 +171,11 @@ export function datasecVsSymbols(btf: Btf, syms: ElfFile): string[] {
     }
   }
   return bad;
+}
+
+/** `bpftool -j map ...` parsed. */
+export function bpftoolJson(bpftool: string, args: string[]): unknown {
+  const r = spawnSync(bpftool, ['-j', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bpftool ${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }

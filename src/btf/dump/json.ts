@@ -1,9 +1,7 @@
-import { TextBuffer } from '../../internal/text-buffer.js';
+import { putAscii, putCstrJson, putInt32, putUint, TextBuffer } from '../../internal/text-buffer.js';
 import type { Btf } from '../btf.js';
 import { Kind } from '../kinds.js';
-import { infoKflag, infoKind, infoVlen } from '../wire.js';
-import type { BtfWire } from '../wire-index.js';
-import { dumpIds, enum64Text, intEncodingName, linkageName, safeKindName, type DumpOptions } from './raw.js';
+import { dumpIds, enum64Value, intEncodingName, linkageName, safeKindName, WireCursor, type DumpOptions } from './raw.js';
 import { wireOf } from './wire-of.js';
 
 /**
@@ -13,12 +11,13 @@ import { wireOf } from './wire-of.js';
  */
 export function dumpJson(btf: Btf, opts: DumpOptions = {}): Uint8Array {
   const w = wireOf(btf);
-  const out = new TextBuffer(Math.max(1 << 16, w.typeBytes.byteLength * 4));
+  const out = new TextBuffer(Math.max(1 << 16, w.typeBytes.byteLength * 5));
   out.str('{"types":[');
   const ids = dumpIds(w, opts);
+  const c = new WireCursor(w);
   for (let i = 0; i < ids.length; i++) {
     if (i > 0) out.byte(44);
-    jsonType(out, w, ids[i]);
+    jsonType(out, c, ids[i]);
   }
   out.str(']}\n');
   return out.bytes();
@@ -28,111 +27,159 @@ export function formatJson(btf: Btf, opts: DumpOptions = {}): string {
   return Buffer.from(dumpJson(btf, opts)).toString('latin1');
 }
 
-function putJsonName(out: TextBuffer, w: BtfWire, off: number): void {
-  if (off === 0) out.str('"(anon)"');
-  else if (off >= w.strBase) out.byte(34).cstrJson(w.strBytes, off - w.strBase).byte(34);
-  else putJsonName(out, w.base!, off);
+/** A name as a JSON string; needs `jsonRoom` reserved. */
+function putJsonName(b: Uint8Array, p: number, strs: Uint8Array, off: number): number {
+  if (off === 0) return putAscii(b, p, '"(anon)"');
+  b[p] = 34;
+  p = putCstrJson(b, p + 1, strs, off);
+  b[p] = 34;
+  return p + 1;
 }
 
-/** Per-kind printers, small for the same reason as in raw.ts. */
-type KindPrinter = (out: TextBuffer, w: BtfWire, p: number, vlen: number, kflag: boolean, sot: number) => void;
+/** Per-kind printers, small for the same reason as in raw.ts; they write
+ * reserved bytes directly the same way. */
+type KindPrinter = (out: TextBuffer, c: WireCursor, q: number, vlen: number, kflag: boolean, sot: number) => void;
 
-const printType: KindPrinter = (out, _w, _p, _v, _k, sot) => {
-  out.str(',"type_id":').int(sot);
+const printType: KindPrinter = (out, _c, _q, _v, _k, sot) => {
+  const b = out.reserve(32);
+  out.pos = putUint(b, putAscii(b, out.pos, ',"type_id":'), sot);
 };
 
-const printSize: KindPrinter = (out, _w, _p, _v, _k, sot) => {
-  out.str(',"size":').int(sot);
+const printSize: KindPrinter = (out, _c, _q, _v, _k, sot) => {
+  const b = out.reserve(32);
+  out.pos = putUint(b, putAscii(b, out.pos, ',"size":'), sot);
 };
 
-const printInt: KindPrinter = (out, w, p, _v, _k, sot) => {
-  const d = w.u32(p + 12);
-  out.str(',"size":').int(sot).str(',"bits_offset":').int((d >>> 16) & 0xff).str(',"nr_bits":').int(d & 0xff);
-  out.str(',"encoding":"').str(intEncodingName((d >>> 24) & 0x0f)).byte(34);
+const printInt: KindPrinter = (out, c, q, _v, _k, sot) => {
+  const d = c.words[q + 3];
+  const b = out.reserve(128);
+  let p = putUint(b, putAscii(b, out.pos, ',"size":'), sot);
+  p = putUint(b, putAscii(b, p, ',"bits_offset":'), (d >>> 16) & 0xff);
+  p = putUint(b, putAscii(b, p, ',"nr_bits":'), d & 0xff);
+  p = putAscii(b, putAscii(b, p, ',"encoding":"'), intEncodingName((d >>> 24) & 0x0f));
+  b[p] = 34;
+  out.pos = p + 1;
 };
 
-const printArray: KindPrinter = (out, w, p) => {
-  out.str(',"type_id":').int(w.u32(p + 12)).str(',"index_type_id":').int(w.u32(p + 16)).str(',"nr_elems":').int(w.u32(p + 20));
+const printArray: KindPrinter = (out, c, q) => {
+  const words = c.words;
+  const b = out.reserve(128);
+  let p = putUint(b, putAscii(b, out.pos, ',"type_id":'), words[q + 3]);
+  p = putUint(b, putAscii(b, p, ',"index_type_id":'), words[q + 4]);
+  out.pos = putUint(b, putAscii(b, p, ',"nr_elems":'), words[q + 5]);
 };
 
-const printComposite: KindPrinter = (out, w, p, vlen, kflag, sot) => {
-  out.str(',"size":').int(sot).str(',"vlen":').int(vlen).str(',"members":[');
-  for (let j = 0, m = p + 12; j < vlen; j++, m += 12) {
-    const off = w.u32(m + 8);
-    out.str(j === 0 ? '{"name":' : ',{"name":');
-    putJsonName(out, w, w.u32(m));
-    out.str(',"type_id":').int(w.u32(m + 4)).str(',"bits_offset":').int(kflag ? off & 0xffffff : off);
-    if (kflag && off >>> 24 !== 0) out.str(',"bitfield_size":').int(off >>> 24);
-    out.byte(125);
+const printComposite: KindPrinter = (out, c, q, vlen, kflag, sot) => {
+  const { words, strs, jsonRoom } = c;
+  let b = out.reserve(64);
+  let p = putUint(b, putAscii(b, out.pos, ',"size":'), sot);
+  out.pos = putAscii(b, putUint(b, putAscii(b, p, ',"vlen":'), vlen), ',"members":[');
+  for (let m = q + 3, end = q + 3 + 3 * vlen; m < end; m += 3) {
+    b = out.reserve(jsonRoom);
+    p = putAscii(b, out.pos, m === q + 3 ? '{"name":' : ',{"name":');
+    p = putJsonName(b, p, strs, words[m]);
+    p = putUint(b, putAscii(b, p, ',"type_id":'), words[m + 1]);
+    const off = words[m + 2];
+    p = putUint(b, putAscii(b, p, ',"bits_offset":'), kflag ? off & 0xffffff : off);
+    if (kflag && off >>> 24 !== 0) p = putUint(b, putAscii(b, p, ',"bitfield_size":'), off >>> 24);
+    b[p] = 125;
+    out.pos = p + 1;
   }
   out.byte(93);
 };
 
-const printEnum: KindPrinter = (out, w, p, vlen, kflag, sot) => {
-  out.str(kflag ? ',"encoding":"SIGNED"' : ',"encoding":"UNSIGNED"').str(',"size":').int(sot).str(',"vlen":').int(vlen);
-  out.str(',"values":[');
-  for (let j = 0, m = p + 12; j < vlen; j++, m += 8) {
-    out.str(j === 0 ? '{"name":' : ',{"name":');
-    putJsonName(out, w, w.u32(m));
-    out.str(',"val":');
-    if (kflag) out.int(w.i32(m + 4));
-    else {
-      // bpftool 7.1 keeps the value as __s32 and prints unsigned enums
-      // through a 64-bit unsigned field, so values >= 2^31 come out
-      // sign-extended (4026531839 prints as 18446744073441116159).
-      const u = w.u32(m + 4);
-      if (u < 0x80000000) out.int(u);
-      else out.str((BigInt(u) + 0xffffffff00000000n).toString());
-    }
-    out.byte(125);
+const printEnum: KindPrinter = (out, c, q, vlen, kflag, sot) => {
+  const { words, strs, jsonRoom } = c;
+  let b = out.reserve(96);
+  let p = putAscii(b, out.pos, kflag ? ',"encoding":"SIGNED","size":' : ',"encoding":"UNSIGNED","size":');
+  out.pos = putAscii(b, putUint(b, putAscii(b, putUint(b, p, sot), ',"vlen":'), vlen), ',"values":[');
+  for (let m = q + 3, end = q + 3 + 2 * vlen; m < end; m += 2) {
+    b = out.reserve(jsonRoom);
+    p = putAscii(b, out.pos, m === q + 3 ? '{"name":' : ',{"name":');
+    p = putAscii(b, putJsonName(b, p, strs, words[m]), ',"val":');
+    const u = words[m + 1];
+    if (kflag) p = putInt32(b, p, u | 0);
+    else if (u < 0x80000000) p = putUint(b, p, u);
+    // bpftool 7.1 keeps the value as __s32 and prints unsigned enums
+    // through a 64-bit unsigned field, so values >= 2^31 come out
+    // sign-extended (4026531839 prints as 18446744073441116159).
+    else p = putAscii(b, p, (BigInt(u) + 0xffffffff00000000n).toString());
+    b[p] = 125;
+    out.pos = p + 1;
   }
   out.byte(93);
 };
 
-const printEnum64: KindPrinter = (out, w, p, vlen, kflag, sot) => {
-  out.str(kflag ? ',"encoding":"SIGNED"' : ',"encoding":"UNSIGNED"').str(',"size":').int(sot).str(',"vlen":').int(vlen);
-  out.str(',"values":[');
-  for (let j = 0, m = p + 12; j < vlen; j++, m += 12) {
-    out.str(j === 0 ? '{"name":' : ',{"name":');
-    putJsonName(out, w, w.u32(m));
-    out.str(',"val":').str(enum64Text(w, m, kflag)).byte(125);
+const printEnum64: KindPrinter = (out, c, q, vlen, kflag, sot) => {
+  const { words, strs, jsonRoom } = c;
+  let b = out.reserve(96);
+  let p = putAscii(b, out.pos, kflag ? ',"encoding":"SIGNED","size":' : ',"encoding":"UNSIGNED","size":');
+  out.pos = putAscii(b, putUint(b, putAscii(b, putUint(b, p, sot), ',"vlen":'), vlen), ',"values":[');
+  for (let m = q + 3, end = q + 3 + 3 * vlen; m < end; m += 3) {
+    b = out.reserve(jsonRoom);
+    p = putAscii(b, out.pos, m === q + 3 ? '{"name":' : ',{"name":');
+    p = putAscii(b, putJsonName(b, p, strs, words[m]), ',"val":');
+    p = putAscii(b, p, enum64Value(words[m + 1], words[m + 2], kflag));
+    b[p] = 125;
+    out.pos = p + 1;
   }
   out.byte(93);
 };
 
-const printFwd: KindPrinter = (out, _w, _p, _v, kflag) => {
-  out.str(kflag ? ',"fwd_kind":"union"' : ',"fwd_kind":"struct"');
+const printFwd: KindPrinter = (out, _c, _q, _v, kflag) => {
+  const b = out.reserve(32);
+  out.pos = putAscii(b, out.pos, kflag ? ',"fwd_kind":"union"' : ',"fwd_kind":"struct"');
 };
 
-const printFunc: KindPrinter = (out, _w, _p, vlen, _k, sot) => {
-  out.str(',"type_id":').int(sot).str(',"linkage":"').str(linkageName(vlen)).byte(34);
+const printFunc: KindPrinter = (out, _c, _q, vlen, _k, sot) => {
+  const b = out.reserve(64);
+  const p = putAscii(b, putAscii(b, putUint(b, putAscii(b, out.pos, ',"type_id":'), sot), ',"linkage":"'), linkageName(vlen));
+  b[p] = 34;
+  out.pos = p + 1;
 };
 
-const printFuncProto: KindPrinter = (out, w, p, vlen, _k, sot) => {
-  out.str(',"ret_type_id":').int(sot).str(',"vlen":').int(vlen).str(',"params":[');
-  for (let j = 0, m = p + 12; j < vlen; j++, m += 8) {
-    out.str(j === 0 ? '{"name":' : ',{"name":');
-    putJsonName(out, w, w.u32(m));
-    out.str(',"type_id":').int(w.u32(m + 4)).byte(125);
+const printFuncProto: KindPrinter = (out, c, q, vlen, _k, sot) => {
+  const { words, strs, jsonRoom } = c;
+  let b = out.reserve(64);
+  let p = putUint(b, putAscii(b, out.pos, ',"ret_type_id":'), sot);
+  out.pos = putAscii(b, putUint(b, putAscii(b, p, ',"vlen":'), vlen), ',"params":[');
+  for (let m = q + 3, end = q + 3 + 2 * vlen; m < end; m += 2) {
+    b = out.reserve(jsonRoom);
+    p = putAscii(b, out.pos, m === q + 3 ? '{"name":' : ',{"name":');
+    p = putJsonName(b, p, strs, words[m]);
+    p = putUint(b, putAscii(b, p, ',"type_id":'), words[m + 1]);
+    b[p] = 125;
+    out.pos = p + 1;
   }
   out.byte(93);
 };
 
-const printVar: KindPrinter = (out, w, p, _v, _k, sot) => {
-  out.str(',"type_id":').int(sot).str(',"linkage":"').str(linkageName(w.u32(p + 12))).byte(34);
+const printVar: KindPrinter = (out, c, q, _v, _k, sot) => {
+  const b = out.reserve(64);
+  const p = putAscii(b, putAscii(b, putUint(b, putAscii(b, out.pos, ',"type_id":'), sot), ',"linkage":"'), linkageName(c.words[q + 3]));
+  b[p] = 34;
+  out.pos = p + 1;
 };
 
-const printDatasec: KindPrinter = (out, w, p, vlen, _k, sot) => {
-  out.str(',"size":').int(sot).str(',"vlen":').int(vlen).str(',"vars":[');
-  for (let j = 0, m = p + 12; j < vlen; j++, m += 12) {
-    out.str(j === 0 ? '{"type_id":' : ',{"type_id":').int(w.u32(m));
-    out.str(',"offset":').int(w.u32(m + 4)).str(',"size":').int(w.u32(m + 8)).byte(125);
+const printDatasec: KindPrinter = (out, c, q, vlen, _k, sot) => {
+  const words = c.words;
+  let b = out.reserve(64);
+  let p = putUint(b, putAscii(b, out.pos, ',"size":'), sot);
+  out.pos = putAscii(b, putUint(b, putAscii(b, p, ',"vlen":'), vlen), ',"vars":[');
+  for (let m = q + 3, end = q + 3 + 3 * vlen; m < end; m += 3) {
+    b = out.reserve(96);
+    p = putUint(b, putAscii(b, out.pos, m === q + 3 ? '{"type_id":' : ',{"type_id":'), words[m]);
+    p = putUint(b, putAscii(b, p, ',"offset":'), words[m + 1]);
+    p = putUint(b, putAscii(b, p, ',"size":'), words[m + 2]);
+    b[p] = 125;
+    out.pos = p + 1;
   }
   out.byte(93);
 };
 
-const printDeclTag: KindPrinter = (out, w, p, _v, _k, sot) => {
-  out.str(',"type_id":').int(sot).str(',"component_idx":').int(w.i32(p + 12));
+const printDeclTag: KindPrinter = (out, c, q, _v, _k, sot) => {
+  const b = out.reserve(64);
+  out.pos = putInt32(b, putAscii(b, putUint(b, putAscii(b, out.pos, ',"type_id":'), sot), ',"component_idx":'), c.words[q + 3] | 0);
 };
 
 const printNothing: KindPrinter = () => {};
@@ -158,12 +205,17 @@ PRINTERS[Kind.DeclTag] = printDeclTag;
 PRINTERS[Kind.TypeTag] = printType;
 PRINTERS[Kind.Enum64] = printEnum64;
 
-function jsonType(out: TextBuffer, w: BtfWire, id: number): void {
-  const p = w.offsets[id - w.firstId];
-  const info = w.u32(p + 4);
-  const kind = infoKind(info);
-  out.str('{"id":').int(id).str(',"kind":"').str(safeKindName(kind)).str('","name":');
-  putJsonName(out, w, w.u32(p));
-  (PRINTERS[kind] ?? printNothing)(out, w, p, infoVlen(info), infoKflag(info), w.u32(p + 8));
+/** `"kind":"KIND","name":` for each kind number. */
+const KIND_HEADS: string[] = [];
+for (let k = 0; k < 128; k++) KIND_HEADS.push(`,"kind":"${safeKindName(k)}","name":`);
+
+function jsonType(out: TextBuffer, c: WireCursor, id: number): void {
+  const q = c.offsets[id - c.firstId] >> 2;
+  const info = c.words[q + 1];
+  const kind = (info >>> 24) & 0x7f;
+  const b = out.reserve(c.jsonRoom);
+  const p = putUint(b, putAscii(b, out.pos, '{"id":'), id);
+  out.pos = putJsonName(b, putAscii(b, p, KIND_HEADS[kind]), c.strs, c.words[q]);
+  (PRINTERS[kind] ?? printNothing)(out, c, q, info & 0xffffff, info >>> 31 === 1, c.words[q + 2]);
   out.byte(125);
 }

@@ -78,6 +78,8 @@ export class WireCursor {
   readonly strs: Uint8Array;
   /** Bytes to reserve for one name plus the fixed text around it. */
   readonly room: number;
+  /** The same for a name escaped as a JSON string (up to twice as long). */
+  readonly jsonRoom: number;
 
   constructor(readonly w: BtfWire) {
     this.words = w.words;
@@ -86,6 +88,7 @@ export class WireCursor {
     this.typeCount = w.typeCount;
     this.strs = w.allStrings();
     this.room = w.longestString() + 128;
+    this.jsonRoom = 2 * w.longestString() + 128;
   }
 }
 

@@ -4,6 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchContext, BenchResult, Benchmark } from './benchmark.js';
+import { btfDedup } from './btf-dedup.js';
 import { btfDump } from './btf-dump.js';
 import { btfParse } from './btf-parse.js';
 import { coreReloc } from './core-reloc.js';
@@ -19,7 +20,7 @@ import { formatReport, type Report } from './report.js';
  * this process has not yet run any bpfkit code, so their "first run" column
  * is a genuinely cold start.
  */
-const BENCHMARKS: readonly Benchmark[] = [btfParse, btfDump, coreReloc, linkBench];
+const BENCHMARKS: readonly Benchmark[] = [btfParse, btfDump, coreReloc, linkBench, btfDedup];
 
 const USAGE = `usage: node dist/bench/main.js [options]
   --quick           fewer iterations (a rough number in a fraction of the time)

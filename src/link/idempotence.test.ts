@@ -3,12 +3,12 @@
  * always give the same bytes, and big-endian inputs link to the same
  * structure as their little-endian twins.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpusDir, testdataDir } from '../test-support/corpus.js';
+import { corpusDir, testdataDir, which } from '../test-support/corpus.js';
 import { Linker } from './index.js';
-import { btfOf, canonicalBtf, canonicalRelocations, canonicalSymbols, elfOf } from './test-helpers.js';
+import { bpftoolLink, btfOf, canonicalBtf, canonicalRelocations, canonicalSymbols, elfOf } from './test-helpers.js';
 import { SHT_NOBITS, SHT_PROGBITS } from '../elf/index.js';
 
 const obj = (name: string, order: string) => join(testdataDir, 'link/obj', `${name}.${order}.o`);
@@ -62,4 +62,22 @@ describe('big-endian inputs link like their little-endian twins', () => {
       expect(layout(eb)).toEqual(layout(el));
     });
   }
+});
+
+const bpftool = which('bpftool');
+describe.skipIf(bpftool === undefined)('bpftool 7.1 for comparison', () => {
+  it('needs one relink to reach its fixed point; bpfkit does not', () => {
+    const tmp = mkdtempSync('/tmp/bpfkit-link-fix-');
+    try {
+      const ref = join(corpusDir, 'cilium-ebpf/testdata/linked-el.elf');
+      const r1 = join(tmp, 'r1.o');
+      const r2 = join(tmp, 'r2.o');
+      expect(bpftoolLink(bpftool!, r1, [ref]).ok).toBe(true);
+      expect(bpftoolLink(bpftool!, r2, [r1]).ok).toBe(true);
+      expect(readFileSync(r1).equals(readFileSync(ref))).toBe(false);
+      expect(readFileSync(r2).equals(readFileSync(r1))).toBe(true);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

@@ -26,29 +26,40 @@ export function compactAndRemap(d: DedupState): { types: BtfType[]; typeMap: Uin
     typeMap[id] = n;
   }
   const r = (x: number): number => typeMap[x];
-  const types = kept.map((t, i) => ({ ...remapRefs(t, r), id: view.firstId + i }));
+  // The kept types are the dedup's own copies: renumber them in place.
+  kept.forEach((t, i) => {
+    remapRefs(t, r);
+    t.id = view.firstId + i;
+  });
+  const types = kept;
   return { types, typeMap };
 }
 
-/** A copy of `t` with every type id it holds passed through `r`. */
-function remapRefs(t: BtfType, r: (id: number) => number): BtfType {
+/** Pass every type id `t` holds through `r`, in place. */
+function remapRefs(t: BtfType, r: (id: number) => number): void {
   switch (t.kind) {
     case Kind.Int:
     case Kind.Enum:
     case Kind.Enum64:
     case Kind.Fwd:
     case Kind.Float:
-      return t;
+      return;
     case Kind.Struct:
     case Kind.Union:
-      return { ...t, members: t.members.map((m) => ({ ...m, type: r(m.type) })) };
+      for (const m of t.members) m.type = r(m.type);
+      return;
     case Kind.FuncProto:
-      return { ...t, returnType: r(t.returnType), params: t.params.map((p) => ({ ...p, type: r(p.type) })) };
+      t.returnType = r(t.returnType);
+      for (const p of t.params) p.type = r(p.type);
+      return;
     case Kind.Datasec:
-      return { ...t, vars: t.vars.map((v) => ({ ...v, type: r(v.type) })) };
+      for (const v of t.vars) v.type = r(v.type);
+      return;
     case Kind.Array:
-      return { ...t, type: r(t.type), indexType: r(t.indexType) };
+      t.type = r(t.type);
+      t.indexType = r(t.indexType);
+      return;
     default:
-      return { ...t, type: r(t.type) };
+      t.type = r(t.type);
   }
 }

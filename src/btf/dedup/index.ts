@@ -80,8 +80,8 @@ function run(btf: Btf, opts: DedupOptions): DedupResult {
     if (o === undefined) throw new BpfkitError('BAD_VALUE', `name '${s}' is not in the kept string table`, { file: opts.file });
     return o;
   };
-  const named = types.map((t) => withNameOffsets(t, off));
-  const out = new Btf({ types: named, strings: strings.table, base: btf.base, littleEndian: btf.littleEndian });
+  for (const t of types) setNameOffsets(t, off);
+  const out = new Btf({ types, strings: strings.table, base: btf.base, littleEndian: btf.littleEndian });
   return { btf: out, typeMap, stringOffset: (s) => strings.offsetOf.get(s) };
 }
 
@@ -119,24 +119,25 @@ function baseKey(t: BtfType): string | undefined {
   }
 }
 
-function withNameOffsets(t: BtfType, off: (s: string) => number): BtfType {
-  const out = { ...t, nameOff: off(t.name) } as BtfType;
-  switch (out.kind) {
+/** Point each name at its offset in the new table (in place: the types
+ * are the dedup's own copies). */
+function setNameOffsets(t: BtfType, off: (s: string) => number): void {
+  t.nameOff = off(t.name);
+  switch (t.kind) {
     case Kind.Struct:
     case Kind.Union:
-      out.members = out.members.map((m) => ({ ...m, nameOff: off(m.name) }));
+      for (const m of t.members) m.nameOff = off(m.name);
       break;
     case Kind.Enum:
-      out.values = out.values.map((v) => ({ ...v, nameOff: off(v.name) }));
+      for (const v of t.values) v.nameOff = off(v.name);
       break;
     case Kind.Enum64:
-      out.values = out.values.map((v) => ({ ...v, nameOff: off(v.name) }));
+      for (const v of t.values) v.nameOff = off(v.name);
       break;
     case Kind.FuncProto:
-      out.params = out.params.map((p) => ({ ...p, nameOff: off(p.name) }));
+      for (const p of t.params) p.nameOff = off(p.name);
       break;
     default:
       break;
   }
-  return out;
 }

@@ -28,7 +28,9 @@ export function dedupPrimTypes(d: DedupState): void {
       case Kind.Enum:
       case Kind.Enum64:
         key = enumKey(t);
-        for (const cand of table.candidates(key)) {
+        const cands = table.candidates(key);
+        for (let i = cands.length - 1; i >= 0; i--) {
+          const cand = cands[i];
           const c = view.type(cand);
           if (equalEnum(t, c)) {
             newId = cand;

@@ -23,7 +23,9 @@ export function dedupStructTypes(d: DedupState): void {
     if (t.kind !== Kind.Struct && t.kind !== Kind.Union) continue;
     const key = structKey(t);
     let newId = id;
-    for (const cand of table.candidates(key)) {
+    const cands = table.candidates(key);
+    for (let i = cands.length - 1; i >= 0; i--) {
+      const cand = cands[i];
       // Equal keys already mean the same shape (libbpf re-checks it here
       // because its hashes collide; a FWD must never be picked).
       d.clearHypot();

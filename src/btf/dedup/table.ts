@@ -13,6 +13,8 @@
  * collisions between unequal types never change which equal type is found
  * first, so the order among candidates that can match is the same.
  */
+const NONE: readonly number[] = [];
+
 export class DedupTable {
   /** Per key, candidates stored oldest-first in the order libbpf would
    * walk them backwards (the last element is tried first). */
@@ -28,11 +30,10 @@ export class DedupTable {
     this.size++;
   }
 
-  /** Candidates in the order libbpf tries them. */
-  *candidates(key: string): IterableIterator<number> {
-    const list = this.buckets.get(key);
-    if (list === undefined) return;
-    for (let i = list.length - 1; i >= 0; i--) yield list[i];
+  /** Candidates, to be tried from the LAST element down (libbpf's order);
+   * read-only, and only valid until the next add. */
+  candidates(key: string): readonly number[] {
+    return this.buckets.get(key) ?? NONE;
   }
 
   /** The single candidate for kinds where equal keys mean equal types. */

@@ -59,7 +59,10 @@ export function finalizeLink(state: LinkState, output: string | undefined): Fina
       };
       types.push(ds);
     }
-    const { btf: deduped, typeMap } = dedupBtf(buildBtf(types, le).btf, { file: output });
+    // dedupBtf builds its own string table from the names; the string
+    // offsets of its input do not matter, so no table is built here.
+    const merged = new Btf({ types, strings: new StringTable(new Uint8Array(1)), littleEndian: le });
+    const { btf: deduped, typeMap } = dedupBtf(merged, { file: output });
     const mapId = (id: number): number => {
       if (id >= typeMap.length) throw linkError('OUT_OF_RANGE', `BTF dedup returned no mapping for type [${id}]`, { file: output });
       return typeMap[id];

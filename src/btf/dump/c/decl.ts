@@ -49,7 +49,7 @@ export function emitTypeDecl(d: DumpState, id: number, fname: FieldName, lvl: nu
     if (id === 0) break;
     const k = t.kind[id];
     if (k === Kind.Ptr || k === Kind.Volatile || k === Kind.Const || k === Kind.Restrict || k === Kind.FuncProto || k === Kind.TypeTag) {
-      id = t.sot[id];
+      id = t.words[t.pos[id] + 2];
     } else if (k === Kind.Array) {
       id = t.arrayElem(id);
     } else {
@@ -111,18 +111,18 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
       case Kind.Int:
       case Kind.Float:
         emitMods(d, f);
-        d.name(t.nameOff[id]);
+        d.name(t.words[t.pos[id]]);
         break;
       case Kind.Struct:
       case Kind.Union:
         emitMods(d, f);
-        if (t.nameOff[id] === 0) emitStructDef(d, id, lvl);
+        if (t.words[t.pos[id]] === 0) emitStructDef(d, id, lvl);
         else emitStructFwd(d, id);
         break;
       case Kind.Enum:
       case Kind.Enum64:
         emitMods(d, f);
-        if (t.nameOff[id] === 0) emitEnumDef(d, id, lvl);
+        if (t.words[t.pos[id]] === 0) emitEnumDef(d, id, lvl);
         else {
           out.str('enum ');
           putTypeName(d, id);
@@ -151,7 +151,7 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
       case Kind.TypeTag:
         emitMods(d, f);
         out.str(' __attribute__((btf_type_tag("');
-        d.name(t.nameOff[id]);
+        d.name(t.words[t.pos[id]]);
         out.str('")))');
         break;
       case Kind.Array: {
@@ -183,7 +183,7 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
           emitName(d, fname, lastWasPtr);
         }
         out.byte(40);
-        const vlen = t.vlen[id];
+        const vlen = (t.words[t.pos[id] + 1] & 0xffff);
         if (vlen === 0 || (vlen === 1 && t.paramType(id, 0) === 0)) {
           out.str('void)');
           return;

@@ -14,12 +14,12 @@ import type { DumpState } from './state.js';
 export function emitStructFwd(d: DumpState, id: number): void {
   const t = d.t;
   d.out.str(t.kind[id] === Kind.Struct ? 'struct' : 'union');
-  if (t.nameOff[id] !== 0) d.out.byte(32);
+  if (t.words[t.pos[id]] !== 0) d.out.byte(32);
   putTypeName(d, id);
 }
 
 export function emitFwdDef(d: DumpState, id: number): void {
-  d.out.str(d.t.kflag[id] !== 0 ? 'union ' : 'struct ');
+  d.out.str((d.t.words[d.t.pos[id] + 1] >>> 31) !== 0 ? 'union ' : 'struct ');
   putTypeName(d, id);
 }
 
@@ -27,7 +27,7 @@ export function emitStructDef(d: DumpState, id: number, lvl: number): void {
   const t = d.t;
   const out = d.out;
   const isStruct = t.kind[id] === Kind.Struct;
-  const vlen = t.vlen[id];
+  const vlen = (t.words[t.pos[id] + 1] & 0xffff);
   const align = alignOf(d, id);
   const packed = isStruct && isPacked(d, id);
   emitStructFwd(d, id);
@@ -55,8 +55,8 @@ export function emitStructDef(d: DumpState, id: number, lvl: number): void {
     }
     out.byte(59);
   }
-  if (isStruct) emitBitPadding(d, off, t.sot[id] * 8, align, false, lvl + 1);
-  if (vlen !== 0 || t.sot[id] !== 0) {
+  if (isStruct) emitBitPadding(d, off, t.words[t.pos[id] + 2] * 8, align, false, lvl + 1);
+  if (vlen !== 0 || t.words[t.pos[id] + 2] !== 0) {
     out.byte(10);
     indent(out, lvl);
   }
@@ -67,13 +67,13 @@ export function emitStructDef(d: DumpState, id: number, lvl: number): void {
 export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
   const t = d.t;
   const out = d.out;
-  const vlen = t.vlen[id];
+  const vlen = (t.words[t.pos[id] + 1] & 0xffff);
   out.str('enum');
-  if (t.nameOff[id] !== 0) out.byte(32);
+  if (t.words[t.pos[id]] !== 0) out.byte(32);
   putTypeName(d, id);
   if (vlen === 0) return;
   out.str(' {');
-  const signed = t.kflag[id] !== 0;
+  const signed = (t.words[t.pos[id] + 1] >>> 31) !== 0;
   const is64 = t.kind[id] === Kind.Enum64;
   const step = is64 ? 12 : 8;
   for (let i = 0; i < vlen; i++) {
@@ -106,10 +106,10 @@ export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
 export function emitTypedefDef(d: DumpState, id: number, lvl: number): void {
   const t = d.t;
   const suffix = resolveIdentName(d, id);
-  if (t.sot[id] === 0 && suffix === 0 && t.nameOff[id] !== 0 && t.strEquals(t.nameOff[id], '__gnuc_va_list')) {
+  if (t.words[t.pos[id] + 2] === 0 && suffix === 0 && t.words[t.pos[id]] !== 0 && t.strEquals(t.words[t.pos[id]], '__gnuc_va_list')) {
     d.out.str('typedef __builtin_va_list __gnuc_va_list');
     return;
   }
   d.out.str('typedef ');
-  emitTypeDecl(d, t.sot[id], -id, lvl);
+  emitTypeDecl(d, t.words[t.pos[id] + 2], -id, lvl);
 }

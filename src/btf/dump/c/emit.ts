@@ -12,7 +12,7 @@ import { EMITTED, EMITTING, NOT_EMITTED, type DumpState } from './state.js';
 
 /** libbpf leaves out typedefs of compiler built-ins. */
 function isBlacklisted(d: DumpState, id: number): boolean {
-  const off = d.t.nameOff[id];
+  const off = d.t.words[d.t.pos[id]];
   return off !== 0 && d.t.strEquals(off, '__builtin_va_list');
 }
 
@@ -29,7 +29,7 @@ const MISSING_BASE_TYPES: Record<string, string> = {
 function emitMissingAlias(d: DumpState, id: number): void {
   resolveTypeName(d, id);
   const t = d.t;
-  const off = t.nameOff[id];
+  const off = t.words[t.pos[id]];
   // Only __Poly* names can match; most INTs are not worth a string.
   if (off === 0 || t.strs[off] !== 95 || t.strs[off + 2] !== 80) return;
   const name = typeName(d, id);
@@ -58,7 +58,7 @@ function emitInner(d: DumpState, id: number, contId: number): void {
       if (kind === Kind.Struct || kind === Kind.Union) {
         if (id === contId) return;
         // An anonymous struct/union loop: libbpf warns and goes on.
-        if (t.nameOff[id] === 0) return;
+        if (t.words[t.pos[id]] === 0) return;
         emitStructFwd(d, id);
         out.str(';\n\n');
         d.fwdEmitted[id] = 1;
@@ -89,7 +89,7 @@ function emitInner(d: DumpState, id: number, contId: number): void {
       case Kind.Const:
       case Kind.Restrict:
       case Kind.TypeTag:
-        id = t.sot[id];
+        id = t.words[t.pos[id] + 2];
         continue;
       case Kind.Array:
         id = t.arrayElem(id);
@@ -101,7 +101,7 @@ function emitInner(d: DumpState, id: number, contId: number): void {
         return;
       case Kind.Typedef:
         d.emit[id] = EMITTING;
-        emitType(d, t.sot[id], id);
+        emitType(d, t.words[t.pos[id] + 2], id);
         if (d.fwdEmitted[id] === 0 && !isBlacklisted(d, id)) {
           emitTypedefDef(d, id, 0);
           out.str(';\n\n');
@@ -112,10 +112,10 @@ function emitInner(d: DumpState, id: number, contId: number): void {
       case Kind.Union: {
         d.emit[id] = EMITTING;
         const topLevel = contId === 0;
-        const named = t.nameOff[id] !== 0;
+        const named = t.words[t.pos[id]] !== 0;
         if (topLevel || !named) {
           const inner = named ? id : contId;
-          const vlen = t.vlen[id];
+          const vlen = (t.words[t.pos[id] + 1] & 0xffff);
           for (let j = 0; j < vlen; j++) emitType(d, t.memberType(id, j), inner);
         } else if (d.fwdEmitted[id] === 0 && id !== contId) {
           emitStructFwd(d, id);
@@ -132,8 +132,8 @@ function emitInner(d: DumpState, id: number, contId: number): void {
         return;
       }
       case Kind.FuncProto: {
-        emitType(d, t.sot[id], contId);
-        const vlen = t.vlen[id];
+        emitType(d, t.words[t.pos[id] + 2], contId);
+        const vlen = (t.words[t.pos[id] + 1] & 0xffff);
         for (let j = 0; j < vlen; j++) emitType(d, t.paramType(id, j), contId);
         return;
       }

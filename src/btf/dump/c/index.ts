@@ -21,6 +21,11 @@ export interface DumpCOptions {
 
 const DEFAULT_MAX_BYTES = 2 ** 30;
 
+/** Called at the end of every dumpC while its working state is still live:
+ * the benchmark's memory probe reads process.memoryUsage() here. Unset
+ * otherwise. */
+export const dumpCHooks: { atEnd?: () => void } = {};
+
 const PRELUDE =
   '#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n' +
   '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n' +
@@ -50,6 +55,7 @@ export function dumpC(btf: Btf, opts: DumpCOptions = {}): Uint8Array {
     }
   }
   d.out.str(EPILOGUE);
+  dumpCHooks.atEnd?.();
   return d.out.bytes();
 }
 

@@ -29,7 +29,7 @@ function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
     const kind = t.kind[id];
     if (state === ORDERING) {
       // A loop, fine when it goes through a pointer to a named type.
-      if ((kind === Kind.Struct || kind === Kind.Union) && throughPtr && t.nameOff[id] !== 0) return 0;
+      if ((kind === Kind.Struct || kind === Kind.Union) && throughPtr && t.words[t.pos[id]] !== 0) return 0;
       throw new BpfkitError('BAD_VALUE', `unsatisfiable type cycle, id:[${id}]`, { typeId: id });
     }
     switch (kind) {
@@ -38,7 +38,7 @@ function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
         d.order[id] = ORDERED;
         return 0;
       case Kind.Ptr: {
-        const r = orderType(d, t.sot[id], true);
+        const r = orderType(d, t.words[t.pos[id] + 2], true);
         d.order[id] = ORDERED;
         return r;
       }
@@ -48,10 +48,10 @@ function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
         continue;
       case Kind.Struct:
       case Kind.Union: {
-        const named = t.nameOff[id] !== 0;
+        const named = t.words[t.pos[id]] !== 0;
         if (throughPtr && named) return 0;
         d.order[id] = ORDERING;
-        const vlen = t.vlen[id];
+        const vlen = (t.words[t.pos[id] + 1] & 0xffff);
         for (let j = 0; j < vlen; j++) orderType(d, t.memberType(id, j), false);
         if (named) d.queue.push(id);
         d.order[id] = ORDERED;
@@ -60,11 +60,11 @@ function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
       case Kind.Enum:
       case Kind.Enum64:
       case Kind.Fwd:
-        if (t.nameOff[id] !== 0 || d.referenced[id] === 0) d.queue.push(id);
+        if (t.words[t.pos[id]] !== 0 || d.referenced[id] === 0) d.queue.push(id);
         d.order[id] = ORDERED;
         return 1;
       case Kind.Typedef: {
-        const strong = orderType(d, t.sot[id], throughPtr);
+        const strong = orderType(d, t.words[t.pos[id] + 2], throughPtr);
         if (throughPtr && strong === 0) return 0;
         d.queue.push(id);
         d.order[id] = ORDERED;
@@ -74,11 +74,11 @@ function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
       case Kind.Const:
       case Kind.Restrict:
       case Kind.TypeTag:
-        id = t.sot[id];
+        id = t.words[t.pos[id] + 2];
         continue;
       case Kind.FuncProto: {
-        let strong = orderType(d, t.sot[id], throughPtr);
-        const vlen = t.vlen[id];
+        let strong = orderType(d, t.words[t.pos[id] + 2], throughPtr);
+        const vlen = (t.words[t.pos[id] + 1] & 0xffff);
         for (let j = 0; j < vlen; j++) if (orderType(d, t.paramType(id, j), throughPtr) > 0) strong = 1;
         return strong;
       }

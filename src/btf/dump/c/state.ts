@@ -47,8 +47,9 @@ export class DumpState {
   /** Declarator chains being printed (frames stacked on one array). */
   readonly declStack: number[] = [];
   declCnt = 0;
-  /** btf__align_of results (-1: not computed yet, -2: in progress). */
-  readonly alignMemo: Int32Array;
+  /** btf__align_of results of structs and unions (at most 8; -1: not
+   * computed yet, -2: in progress). */
+  readonly alignMemo: Int8Array;
   /** Nesting of the recursive walks now (see MAX_DEPTH). */
   depth = 0;
   /** Calls of the ordering and emission walks so far, and their limit:
@@ -67,7 +68,7 @@ export class DumpState {
     this.fwdEmitted = new Uint8Array(n);
     this.referenced = new Uint8Array(n);
     this.nameSuffix = new Int32Array(n).fill(-1);
-    this.alignMemo = new Int32Array(n).fill(-1);
+    this.alignMemo = new Int8Array(n).fill(-1);
     this.order[0] = ORDERED;
     this.emit[0] = EMITTED;
     this.ptrSize = guessPointerSize(t);
@@ -111,9 +112,9 @@ export class DumpState {
 function guessPointerSize(t: TypeTable): number {
   for (let id = 1; id < t.count; id++) {
     if (t.kind[id] !== Kind.Int) continue;
-    const s = t.sot[id];
+    const s = t.words[t.pos[id] + 2];
     if (s !== 4 && s !== 8) continue;
-    if (LONG_NAMES.has(t.str(t.nameOff[id]))) return s;
+    if (LONG_NAMES.has(t.str(t.words[t.pos[id]]))) return s;
   }
   return 8;
 }
@@ -124,7 +125,7 @@ export function markReferenced(d: DumpState): void {
   const t = d.t;
   const r = d.referenced;
   for (let id = 1; id < t.count; id++) {
-    const vlen = t.vlen[id];
+    const vlen = (t.words[t.pos[id] + 1] & 0xffff);
     switch (t.kind[id]) {
       case Kind.Volatile:
       case Kind.Const:
@@ -135,7 +136,7 @@ export function markReferenced(d: DumpState): void {
       case Kind.Var:
       case Kind.DeclTag:
       case Kind.TypeTag:
-        r[t.sot[id]] = 1;
+        r[t.words[t.pos[id] + 2]] = 1;
         break;
       case Kind.Array:
         r[t.arrayIndexType(id)] = 1;

@@ -8,8 +8,12 @@ import { wireOf } from '../wire-of.js';
  * base's and this BTF's own), read straight from the wire: decoding 126k
  * model objects for vmlinux would cost more than the whole dump.
  *
- * Per-id arrays hold the common header; the per-kind records after it are
- * read on demand from `words` at `pos[id] + 3` on. All type sections share
+ * Per id, only the kind and where the record starts are kept; everything
+ * else is read from `words`: the name offset at `pos[id]`, the info word
+ * (vlen in the low 16 bits as libbpf 1.1 reads it, kflag in bit 31) at
+ * `pos[id] + 1`, size-or-type at `pos[id] + 2`, the per-kind record from
+ * `pos[id] + 3` on. (Copies of those fields cost 1 MB for vmlinux, a fifth
+ * of the BTF's own size, and saved no time.) All type sections share
  * one word array and all string tables one byte array (both are vmlinux's
  * own, uncopied, when there is no base), so a field or a name is one typed
  * array load away: the dump runs once per process, mostly in code V8 has not
@@ -19,12 +23,6 @@ export class TypeTable {
   /** Ids 0 .. count-1 are valid (0 = void). */
   readonly count: number;
   readonly kind: Uint8Array;
-  /** vlen as libbpf 1.1 reads it (16 bits). */
-  readonly vlen: Uint16Array;
-  readonly kflag: Uint8Array;
-  /** The size_or_type word. */
-  readonly sot: Uint32Array;
-  readonly nameOff: Uint32Array;
   /** Index in `words` of each record's first word. */
   readonly pos: Uint32Array;
   /** Every type section's words, base first (see BtfWire.words). */
@@ -42,10 +40,6 @@ export class TypeTable {
     const count = this.top.typeCount;
     this.count = count;
     this.kind = new Uint8Array(count);
-    this.vlen = new Uint16Array(count);
-    this.kflag = new Uint8Array(count);
-    this.sot = new Uint32Array(count);
-    this.nameOff = new Uint32Array(count);
     this.pos = new Uint32Array(count);
     if (chain.length === 1) {
       this.words = this.top.words;
@@ -66,19 +60,31 @@ export class TypeTable {
       const w = chain[k];
       const n = w.count;
       const offsets = w.offsets;
-      const { kind, vlen, kflag, sot, nameOff, pos } = this;
+      const { kind, pos } = this;
       for (let i = 0, id = w.firstId; i < n; i++, id++) {
         const q = at + (offsets[i] >> 2);
-        const info = words[q + 1];
-        kind[id] = (info >>> 24) & 0x7f;
-        vlen[id] = info & 0xffff;
-        kflag[id] = info >>> 31;
-        sot[id] = words[q + 2];
-        nameOff[id] = words[q];
+        kind[id] = (words[q + 1] >>> 24) & 0x7f;
         pos[id] = q;
       }
       at += w.words.length;
     }
+  }
+
+  /** The fields of the common header. */
+  nameOffOf(id: number): number {
+    return this.words[this.pos[id]];
+  }
+
+  vlenOf(id: number): number {
+    return this.words[this.pos[id] + 1] & 0xffff;
+  }
+
+  kflagOf(id: number): boolean {
+    return this.words[this.pos[id] + 1] >>> 31 !== 0;
+  }
+
+  sotOf(id: number): number {
+    return this.words[this.pos[id] + 2];
   }
 
   /** A u32 of id's record at byte `off` (a multiple of 4) from its start. */
@@ -117,12 +123,14 @@ export class TypeTable {
   }
 
   memberBitOffset(id: number, j: number): number {
-    const o = this.words[this.pos[id] + 5 + j * 3];
-    return this.kflag[id] !== 0 ? o & 0xffffff : o;
+    const q = this.pos[id];
+    const o = this.words[q + 5 + j * 3];
+    return this.words[q + 1] >>> 31 !== 0 ? o & 0xffffff : o;
   }
 
   memberBitfieldSize(id: number, j: number): number {
-    return this.kflag[id] !== 0 ? this.words[this.pos[id] + 5 + j * 3] >>> 24 : 0;
+    const q = this.pos[id];
+    return this.words[q + 1] >>> 31 !== 0 ? this.words[q + 5 + j * 3] >>> 24 : 0;
   }
 
   /** The element type of an array. */

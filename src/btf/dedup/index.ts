@@ -4,7 +4,7 @@ import type { BtfExt } from '../ext/types.js';
 import { Kind } from '../kinds.js';
 import type { BtfType } from '../types.js';
 import { compactAndRemap } from './compact.js';
-import { arrayKey, commonKey, enumKey, fnProtoKey, intTagKey, structKey } from './keys.js';
+import { arrayKey, commonKey, enumKey, fnProtoKey, intTagKey, structKey, type NameId } from './keys.js';
 import { dedupPrimTypes } from './prim.js';
 import { dedupRefTypes } from './refs.js';
 import { DedupState } from './state.js';
@@ -91,31 +91,31 @@ function seedWithBase(d: DedupState): void {
   const { view } = d;
   for (let id = 1; id < view.firstId; id++) {
     const t = view.type(id);
-    const key = baseKey(t as BtfType);
+    const key = baseKey(t as BtfType, d.nameId);
     if (key !== undefined) d.table.add(key, id);
   }
 }
 
-function baseKey(t: BtfType): string | undefined {
+function baseKey(t: BtfType, nid: NameId): number | undefined {
   switch (t.kind) {
     case Kind.Var:
     case Kind.Datasec:
       return undefined;
     case Kind.Int:
     case Kind.DeclTag:
-      return intTagKey(t);
+      return intTagKey(t, nid);
     case Kind.Enum:
     case Kind.Enum64:
-      return enumKey(t);
+      return enumKey(t, nid);
     case Kind.Struct:
     case Kind.Union:
-      return structKey(t);
+      return structKey(t, nid);
     case Kind.Array:
-      return arrayKey(t);
+      return arrayKey(t, nid);
     case Kind.FuncProto:
-      return fnProtoKey(t);
+      return fnProtoKey(t, nid);
     default:
-      return commonKey(t);
+      return commonKey(t, nid);
   }
 }
 

@@ -3,15 +3,23 @@ import type { BtfType, CompositeType } from '../types.js';
 import { infoOf, intWord, memberOffsetWord, sizeOrTypeOf, type ViewType } from './types-view.js';
 
 /**
- * Table keys and equality checks, one per libbpf hash/equal pair. Names are
- * compared as strings: after the string pass equal offsets mean equal
- * strings and vice versa. NUL separates fields because names cannot hold it.
+ * Table keys and equality checks, one per libbpf hash/equal pair. Keys are
+ * 32-bit hashes of exactly the fields libbpf hashes (so every pair its
+ * equality checks could accept shares a key); unequal types that collide
+ * are told apart by the equality checks, as in libbpf. Names are compared
+ * as strings (after the string pass equal offsets mean equal strings) and
+ * hashed through a per-run name numbering.
  */
-const S = '\0';
+export type NameId = (s: string) => number;
+
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0x01000193);
+  return (h ^ (h >>> 15)) | 0;
+}
 
 /** name, info and the size/type word (btf_hash_common / btf_equal_common). */
-export function commonKey(t: ViewType): string {
-  return `${infoOf(t)}${S}${sizeOrTypeOf(t)}${S}${t.name}`;
+export function commonKey(t: ViewType, nid: NameId, seed = 1): number {
+  return mix(mix(mix(seed, nid(t.name)), infoOf(t)), sizeOrTypeOf(t));
 }
 
 export function equalCommon(a: ViewType, b: ViewType): boolean {
@@ -19,8 +27,8 @@ export function equalCommon(a: ViewType, b: ViewType): boolean {
 }
 
 /** INT and DECL_TAG: common fields plus the one data word. */
-export function intTagKey(t: BtfType): string {
-  return `${commonKey(t)}${S}${dataWord(t)}`;
+export function intTagKey(t: BtfType, nid: NameId): number {
+  return mix(commonKey(t, nid, 2), dataWord(t));
 }
 
 function dataWord(t: ViewType): number {
@@ -36,8 +44,8 @@ export function equalIntTag(a: ViewType, b: ViewType): boolean {
 /** ENUM/ENUM64 hash without vlen and enumerators, so that a forward
  * declaration meets its definition (libbpf 1.1 keeps kind, kind_flag and
  * size in the hash). */
-export function enumKey(t: BtfType): string {
-  return `E${S}${t.kind}${S}${t.kflag ? 1 : 0}${S}${sizeOrTypeOf(t)}${S}${t.name}`;
+export function enumKey(t: BtfType, nid: NameId): number {
+  return mix(mix(mix(mix(3, nid(t.name)), t.kind), t.kflag ? 1 : 0), sizeOrTypeOf(t));
 }
 
 export function isEnumFwd(t: ViewType): boolean {
@@ -80,9 +88,9 @@ export function compatEnum(a: ViewType, b: ViewType): boolean {
 }
 
 /** btf_hash_struct: common fields and member names and offsets, not types. */
-export function structKey(t: CompositeType): string {
-  let k = `S${S}${commonKey(t)}`;
-  for (let i = 0; i < t.members.length; i++) k += `${S}${t.members[i].name}${S}${memberOffsetWord(t, i)}`;
+export function structKey(t: CompositeType, nid: NameId): number {
+  let k = commonKey(t, nid, 4);
+  for (let i = 0; i < t.members.length; i++) k = mix(mix(k, nid(t.members[i].name)), memberOffsetWord(t, i));
   return k;
 }
 
@@ -95,9 +103,9 @@ export function shallowEqualStruct(a: ViewType, b: ViewType): boolean {
   return true;
 }
 
-export function arrayKey(t: BtfType): string {
-  if (t.kind !== Kind.Array) return commonKey(t);
-  return `${commonKey(t)}${S}${t.type}${S}${t.indexType}${S}${t.nelems}`;
+export function arrayKey(t: BtfType, nid: NameId): number {
+  if (t.kind !== Kind.Array) return commonKey(t, nid);
+  return mix(mix(mix(commonKey(t, nid, 5), t.type), t.indexType), t.nelems);
 }
 
 /** Common fields and element count (element and index types compared by
@@ -110,10 +118,10 @@ export function equalArray(a: ViewType, b: ViewType): boolean {
   return compatArray(a, b) && a.kind === Kind.Array && b.kind === Kind.Array && a.type === b.type && a.indexType === b.indexType;
 }
 
-export function fnProtoKey(t: BtfType): string {
-  if (t.kind !== Kind.FuncProto) return commonKey(t);
-  let k = commonKey(t);
-  for (const p of t.params) k += `${S}${p.name}${S}${p.type}`;
+export function fnProtoKey(t: BtfType, nid: NameId): number {
+  if (t.kind !== Kind.FuncProto) return commonKey(t, nid);
+  let k = commonKey(t, nid, 6);
+  for (const p of t.params) k = mix(mix(k, nid(p.name)), p.type);
   return k;
 }
 

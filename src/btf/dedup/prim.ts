@@ -1,5 +1,7 @@
 import { Kind } from '../kinds.js';
-import { commonKey, compatEnum, enumKey, equalCommon, equalEnum, intTagKey, isEnumFwd } from './keys.js';
+import { commonKey, compatEnum, enumKey, equalCommon, equalEnum, equalIntTag, intTagKey, isEnumFwd } from './keys.js';
+import type { ViewType } from './types-view.js';
+import type { BtfType } from '../types.js';
 import type { DedupState } from './state.js';
 
 /**
@@ -14,20 +16,20 @@ export function dedupPrimTypes(d: DedupState): void {
   for (let id = view.firstId; id < view.count; id++) {
     const t = view.ownType(id);
     let newId = id;
-    let key: string;
+    let key: number;
     switch (t.kind) {
       case Kind.Int:
-        key = intTagKey(t);
-        newId = table.first(key) ?? id;
+        key = intTagKey(t, d.nameId);
+        newId = firstEqual(d, key, t, equalIntTag) ?? id;
         break;
       case Kind.Fwd:
       case Kind.Float:
-        key = commonKey(t);
-        newId = table.first(key) ?? id;
+        key = commonKey(t, d.nameId);
+        newId = firstEqual(d, key, t, equalCommon) ?? id;
         break;
       case Kind.Enum:
       case Kind.Enum64:
-        key = enumKey(t);
+        key = enumKey(t, d.nameId);
         const cands = table.candidates(key);
         for (let i = cands.length - 1; i >= 0; i--) {
           const cand = cands[i];
@@ -51,4 +53,11 @@ export function dedupPrimTypes(d: DedupState): void {
     map[id] = newId;
     if (newId === id) table.add(key, id);
   }
+}
+
+/** The first candidate (in libbpf's order) equal to `t`. */
+export function firstEqual(d: DedupState, key: number, t: BtfType, equal: (a: BtfType, b: ViewType) => boolean): number | undefined {
+  const cands = d.table.candidates(key);
+  for (let i = cands.length - 1; i >= 0; i--) if (equal(t, d.view.type(cands[i]))) return cands[i];
+  return undefined;
 }

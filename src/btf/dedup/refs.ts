@@ -2,7 +2,7 @@ import { Kind } from '../kinds.js';
 import type { BtfType } from '../types.js';
 import { arrayKey, commonKey, equalArray, equalCommon, equalFnProto, equalIntTag, fnProtoKey, intTagKey } from './keys.js';
 import { IN_PROGRESS, MAX_ID, type DedupState } from './state.js';
-import type { ViewType } from './types-view.js';
+import { firstEqual } from './prim.js';
 
 /**
  * Pass 3: reference types (PTR, TYPEDEF, modifiers, TYPE_TAG, FUNC,
@@ -78,40 +78,34 @@ function refsOf(d: DedupState, t: BtfType, id: number): number[] {
 function finish(d: DedupState, f: Frame): number {
   const { t, id, results } = f;
   const view = d.view;
-  let key: string;
+  let key: number;
   let newId = id;
   switch (t.kind) {
     case Kind.Array:
       t.type = results[0];
       t.indexType = results[1];
-      key = arrayKey(t);
-      newId = findEqual(d, key, t, equalArray) ?? id;
+      key = arrayKey(t, d.nameId);
+      newId = firstEqual(d, key, t, equalArray) ?? id;
       break;
     case Kind.FuncProto:
       t.returnType = results[0];
       for (let i = 0; i < t.params.length; i++) t.params[i].type = results[i + 1];
-      key = fnProtoKey(t);
-      newId = findEqual(d, key, t, equalFnProto) ?? id;
+      key = fnProtoKey(t, d.nameId);
+      newId = firstEqual(d, key, t, equalFnProto) ?? id;
       break;
     case Kind.DeclTag:
       t.type = results[0];
-      key = intTagKey(t);
-      newId = findEqual(d, key, t, equalIntTag) ?? id;
+      key = intTagKey(t, d.nameId);
+      newId = firstEqual(d, key, t, equalIntTag) ?? id;
       break;
     default:
       if (!('type' in t)) throw d.error('unexpected type in the reference pass', id);
       t.type = results[0];
-      key = commonKey(t);
-      newId = findEqual(d, key, t, equalCommon) ?? id;
+      key = commonKey(t, d.nameId);
+      newId = firstEqual(d, key, t, equalCommon) ?? id;
       break;
   }
   d.map[id] = newId;
   if (newId === id) d.table.add(key, id);
   return newId;
-}
-
-function findEqual(d: DedupState, key: string, t: BtfType, equal: (a: BtfType, b: ViewType) => boolean): number | undefined {
-  const cands = d.table.candidates(key);
-  for (let i = cands.length - 1; i >= 0; i--) if (equal(t, d.view.type(cands[i]))) return cands[i];
-  return undefined;
 }

@@ -20,6 +20,16 @@ export class DedupState {
   /** Set when an equivalence would need a base FWD turned into a struct. */
   hypotAdjustCanon = false;
   readonly table = new DedupTable();
+  private readonly names = new Map<string, number>();
+  /** A small number per distinct name, for hashing. */
+  readonly nameId = (s: string): number => {
+    let n = this.names.get(s);
+    if (n === undefined) {
+      n = this.names.size;
+      this.names.set(s, n);
+    }
+    return n;
+  };
 
   constructor(
     readonly view: TypeView,

@@ -21,13 +21,14 @@ export function dedupStructTypes(d: DedupState): void {
     if (d.isMapped(id)) continue;
     const t = view.ownType(id);
     if (t.kind !== Kind.Struct && t.kind !== Kind.Union) continue;
-    const key = structKey(t);
+    const key = structKey(t, d.nameId);
     let newId = id;
     const cands = table.candidates(key);
     for (let i = cands.length - 1; i >= 0; i--) {
       const cand = cands[i];
-      // Equal keys already mean the same shape (libbpf re-checks it here
-      // because its hashes collide; a FWD must never be picked).
+      // Hashes collide: check the shape (this also keeps a FWD from being
+      // picked, which the walk would take as equivalent).
+      if (!shallowEqualStruct(t, view.type(cand))) continue;
       d.clearHypot();
       if (!isEquiv(d, id, cand)) continue;
       mergeHypot(d);
@@ -45,34 +46,35 @@ export function dedupStructTypes(d: DedupState): void {
 type Step = boolean | number[];
 
 /**
- * libbpf's btf_dedup_is_equiv without recursion: an explicit stack of pair
- * lists, evaluated in the same order with the same early exits, so the
- * hypothetical map sees the same sequence of updates. Depth is bounded by
- * the number of types (each pair is recorded once before descending).
+ * libbpf's btf_dedup_is_equiv without recursion. A node is equivalent when
+ * all its child pairs are, checked in order and stopping at the first
+ * that is not, so a "no" anywhere is the answer for the whole walk and a
+ * "yes" moves on to the next pending pair. Pending pairs sit on an explicit
+ * stack (a node's last pair needs no stack entry), so the hypothetical map
+ * sees the same updates in the same order as the recursive original, and
+ * depth is bounded by the number of types, not the call stack.
  */
 export function isEquiv(d: DedupState, cand: number, canon: number): boolean {
-  const first = step(d, cand, canon);
-  if (typeof first === 'boolean') return first;
-  const stack: { pairs: number[]; i: number }[] = [{ pairs: first, i: 0 }];
-  let verdict: boolean | undefined;
-  while (stack.length > 0) {
+  const stack: { pairs: number[]; i: number }[] = [];
+  let s: Step = step(d, cand, canon);
+  for (;;) {
+    while (typeof s !== 'boolean') {
+      if (s.length === 0) {
+        s = true;
+        break;
+      }
+      if (s.length > 2) stack.push({ pairs: s, i: 2 });
+      s = step(d, s[0], s[1]);
+    }
+    if (!s) return false;
     const f = stack[stack.length - 1];
-    if (verdict === false) {
-      stack.pop();
-      continue;
-    }
-    verdict = undefined;
-    if (f.i >= f.pairs.length) {
-      stack.pop();
-      verdict = true;
-      continue;
-    }
-    const s = step(d, f.pairs[f.i], f.pairs[f.i + 1]);
+    if (f === undefined) return true;
+    const a = f.pairs[f.i];
+    const b = f.pairs[f.i + 1];
     f.i += 2;
-    if (typeof s === 'boolean') verdict = s;
-    else stack.push({ pairs: s, i: 0 });
+    if (f.i >= f.pairs.length) stack.pop();
+    s = step(d, a, b);
   }
-  return verdict !== false;
 }
 
 function step(d: DedupState, candId: number, canonId: number): Step {

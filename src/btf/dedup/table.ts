@@ -8,7 +8,7 @@
  * every bucket chain is re-linked head first, which reverses the relative
  * order of the entries sharing a hash.
  *
- * Keys here are exact strings rather than libbpf's 64-bit hashes: each key
+ * Keys here are 32-bit hashes rather than libbpf's 64-bit ones: each key
  * groups at least every pair libbpf's equality checks could accept, and
  * collisions between unequal types never change which equal type is found
  * first, so the order among candidates that can match is the same.
@@ -18,11 +18,11 @@ const NONE: readonly number[] = [];
 export class DedupTable {
   /** Per key, candidates stored oldest-first in the order libbpf would
    * walk them backwards (the last element is tried first). */
-  private readonly buckets = new Map<string, number[]>();
+  private readonly buckets = new Map<number, number[]>();
   private size = 0;
   private cap = 0;
 
-  add(key: string, id: number): void {
+  add(key: number, id: number): void {
     if (this.cap === 0 || Math.floor(((this.size + 1) * 4) / 3) > this.cap) this.grow();
     const list = this.buckets.get(key);
     if (list === undefined) this.buckets.set(key, [id]);
@@ -32,14 +32,8 @@ export class DedupTable {
 
   /** Candidates, to be tried from the LAST element down (libbpf's order);
    * read-only, and only valid until the next add. */
-  candidates(key: string): readonly number[] {
+  candidates(key: number): readonly number[] {
     return this.buckets.get(key) ?? NONE;
-  }
-
-  /** The single candidate for kinds where equal keys mean equal types. */
-  first(key: string): number | undefined {
-    const list = this.buckets.get(key);
-    return list === undefined ? undefined : list[list.length - 1];
   }
 
   private grow(): void {

@@ -1,7 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
-import { ratio, runAlternating, runOnce, type Command } from './measure.js';
+import type { HeapProbe } from './heap-probe.js';
+import { ratio, runAlternating, runOnce, summarize, type Command } from './measure.js';
+
+const probePath = fileURLToPath(new URL('./heap-probe.js', import.meta.url));
 
 /**
  * `bpfkit btf dump` against `bpftool btf dump file`, whole process, raw text
@@ -28,7 +33,7 @@ export const btfDump: Benchmark = {
 
     // `--format ts` has no bpftool counterpart; it is timed beside bpftool's
     // `format c`, the nearest thing (both turn every type into source).
-    for (const format of ['raw', 'json', 'c', 'ts'] as const) {
+    for (const format of ['c', 'raw', 'json', 'ts'] as const) {
       const ours: Command = {
         label: 'bpfkit',
         file: process.execPath,
@@ -72,9 +77,40 @@ export const btfDump: Benchmark = {
         }
       }
     }
+    heapOfC(ctx, res);
     return res;
   },
 };
+
+/**
+ * Memory of `btf dump --format c`, measured in fresh processes (heap-probe.ts)
+ * at the end of the dump: JS heap used plus external memory (ArrayBuffers:
+ * the BTF bytes, the output, the dumper's typed arrays) against the size of
+ * the BTF. The same processes time the dump alone, cold.
+ */
+function heapOfC(ctx: BenchContext, res: BenchResult): void {
+  const probes: HeapProbe[] = [];
+  for (let i = 0; i < ctx.runs(5, 2); i++) {
+    const r = spawnSync(process.execPath, ['--expose-gc', probePath, ctx.vmlinux], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) {
+      res.warnings.push(`heap probe failed: ${r.stderr.trim().slice(0, 300)}`);
+      return;
+    }
+    probes.push(JSON.parse(r.stdout) as HeapProbe);
+  }
+  const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`;
+  // The largest of the runs: garbage not yet collected varies a little.
+  const worst = probes.reduce((a, b) => (a.heapUsed + a.external >= b.heapUsed + b.external ? a : b));
+  const total = worst.heapUsed + worst.external;
+  const base = worst.baseHeapUsed + worst.baseExternal;
+  const btf = worst.btfBytes;
+  const stats = summarize(probes.map((p) => p.dumpMs));
+  const note =
+    `end of dump: JS heap ${mb(worst.heapUsed)} + external ${mb(worst.external)} (ArrayBuffers ${mb(worst.arrayBuffers)}) = ${mb(total)}, ` +
+    `${(total / btf).toFixed(2)}x the BTF (${mb(btf)}); Node with the modules loaded and nothing read: ${mb(base)}, ` +
+    `so the dump adds ${((total - base) / btf).toFixed(2)}x; after a GC, holding BTF and output: ${mb(worst.retainedHeapUsed + worst.retainedExternal)}`;
+  res.singles.push({ case: 'format c in-process dump, cold (heap probe)', stats, note });
+}
 
 /** Where two outputs first differ, as "line N, byte M", or undefined. */
 function firstDifference(a: Buffer, b: Buffer): string | undefined {

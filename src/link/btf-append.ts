@@ -1,5 +1,6 @@
 import { Kind, LINKAGE_GLOBAL, LINKAGE_STATIC, type Btf, type BtfType } from '../btf/index.js';
-import { copyType } from './btf-copy.js';
+import { infoVlen } from '../btf/wire.js';
+import { copyType, copyWireType } from './btf-copy.js';
 import { linkError } from './errors.js';
 import type { GlobalSymbol, InputObject, LinkState } from './model.js';
 
@@ -15,26 +16,33 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
   const btf = obj.btf;
   if (btf === undefined) return;
   const map = obj.typeMap;
-  const added: { id: number; src: BtfType }[] = [];
-  for (const t of btf) {
-    if (t.kind === Kind.Datasec) continue;
-    const g = globalOf(state, t);
-    if (g !== undefined) {
+  const w = btf.wire;
+  const first = btf.firstId;
+  const end = btf.typeCount;
+  // Input ids of the types appended (their output ids follow in order).
+  const added: number[] = [];
+  const firstOut = state.types.length + 1;
+  for (let srcId = first; srcId < end; srcId++) {
+    const kind = w !== undefined ? w.kindOf(srcId) : btf.type(srcId)!.kind;
+    if (kind === Kind.Datasec) continue;
+    let g: GlobalSymbol | null | undefined;
+    if ((kind === Kind.Var || kind === Kind.Func) && linkageOf(btf, srcId) !== LINKAGE_STATIC) {
+      g = state.globals.get(btf.nameOfId(srcId)) ?? null;
       if (g === null) continue; // a VAR of a skipped section (a duplicate license)
       if (g.btfId !== 0) {
-        map[t.id] = g.btfId;
+        map[srcId] = g.btfId;
         continue;
       }
     }
-    const id = state.types.length + 1;
-    state.types.push(t as BtfType); // placeholder until references are mapped
-    map[t.id] = id;
-    added.push({ id, src: t as BtfType });
+    const id = firstOut + added.length;
+    added.push(srcId);
+    map[srcId] = id;
     if (g) {
       g.btfId = id;
       if (g.retypeFrom?.file === obj) g.retype = false;
     }
   }
+  // References may point forward, so types are copied once every id is mapped.
   const remap = (ref: number): number => {
     const to = map[ref];
     if (to === 0 && ref !== 0) {
@@ -42,7 +50,11 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
     }
     return to;
   };
-  for (const { id, src } of added) state.types[id - 1] = copyType(src, id, remap, obj.name);
+  for (let k = 0; k < added.length; k++) {
+    const srcId = added[k];
+    const id = firstOut + k;
+    state.types.push(w !== undefined ? copyWireType(btf, w, srcId - first, id, map, obj.name) : copyType(btf.type(srcId)!, id, remap, obj.name));
+  }
 
   // A definition in this file replaced an earlier declaration or weak
   // definition: the shared VAR/FUNC now describes this file's type.
@@ -71,6 +83,17 @@ function nameParams(state: LinkState, protoId: number, btf: Btf, defProtoId: num
   const def = btf.type(defProtoId);
   if (proto?.kind !== Kind.FuncProto || def?.kind !== Kind.FuncProto || proto.params.length !== def.params.length) return;
   proto.params = proto.params.map((p, i) => (def.params[i].name !== '' ? { ...p, name: def.params[i].name } : p));
+}
+
+/** A VAR's or FUNC's linkage, from the wire record when there is one. */
+function linkageOf(btf: Btf, id: number): number {
+  const w = btf.wire;
+  if (w !== undefined) {
+    const q = w.offsets[id - w.firstId] >> 2;
+    return w.kindOf(id) === Kind.Func ? infoVlen(w.words[q + 1]) : w.words[q + 3];
+  }
+  const t = btf.type(id)!;
+  return t.kind === Kind.Var || t.kind === Kind.Func ? t.linkage : LINKAGE_STATIC;
 }
 
 /** The global a non-static VAR/FUNC belongs to; null when it belongs to a

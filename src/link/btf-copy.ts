@@ -1,4 +1,8 @@
-import { Kind, isOpaque, type AnyBtfType, type BtfType } from '../btf/index.js';
+import type { Btf } from '../btf/btf.js';
+import { Kind } from '../btf/kinds.js';
+import { isOpaque, type AnyBtfType, type BtfType, type Enum64Value, type EnumValue, type Member, type Param } from '../btf/types.js';
+import type { BtfWire } from '../btf/wire-index.js';
+import { infoKflag, infoKind, infoVlen } from '../btf/wire.js';
 import { linkError } from './errors.js';
 
 /**
@@ -39,5 +43,108 @@ export function copyType(t: AnyBtfType, id: number, map: (ref: number) => number
       return { ...t, ...base, returnType: map(t.returnType), params: t.params.map((p) => ({ ...p, nameOff: 0, type: map(p.type) })) };
     case Kind.Datasec:
       return { ...t, ...base, vars: t.vars.map((v) => ({ ...v, type: map(v.type) })) };
+  }
+}
+
+/**
+ * copyType for own type number `i` of a BTF still backed by its wire index,
+ * read straight from the wire record: the same output type as decoding the
+ * input type and copying it, without building the decoded type first.
+ * `map[ref]` is the output id of input type `ref` (0 for a type not
+ * carried over, which only void may be).
+ */
+export function copyWireType(btf: Btf, w: BtfWire, i: number, id: number, map: Uint32Array, file: string): BtfType {
+  const words = w.words;
+  const q = w.offsets[i] >> 2;
+  const info = words[q + 1];
+  const sot = words[q + 2];
+  const kind = infoKind(info);
+  const vlen = infoVlen(info);
+  const kflag = infoKflag(info);
+  const name = btf.str(words[q]);
+  const ref = (r: number): number => {
+    const to = map[r];
+    if (to === 0 && r !== 0) {
+      throw linkError('BAD_VALUE', `type refers to [${r}], which was not carried into the output`, { file, section: '.BTF' });
+    }
+    return to;
+  };
+  const d = q + 3;
+  switch (kind) {
+    case Kind.Int: {
+      const x = words[d];
+      return {
+        id,
+        name,
+        nameOff: 0,
+        kflag,
+        kind,
+        vlen,
+        size: sot,
+        encoding: (x >>> 24) & 0x0f,
+        bitsOffset: (x >>> 16) & 0xff,
+        bits: x & 0xff,
+        reservedBits: (x & 0xf000ff00) >>> 0,
+      };
+    }
+    case Kind.Ptr:
+    case Kind.Typedef:
+    case Kind.Volatile:
+    case Kind.Const:
+    case Kind.Restrict:
+    case Kind.TypeTag:
+      return { id, name, nameOff: 0, kflag, kind, vlen, type: ref(sot) };
+    case Kind.Array:
+      return { id, name, nameOff: 0, kflag, kind, vlen, sizeOrType: sot, type: ref(words[d]), indexType: ref(words[d + 1]), nelems: words[d + 2] };
+    case Kind.Struct:
+    case Kind.Union: {
+      const members: Member[] = new Array(vlen);
+      for (let j = 0, m = d; j < vlen; j++, m += 3) {
+        const off = words[m + 2];
+        members[j] = {
+          name: btf.str(words[m]),
+          nameOff: 0,
+          type: ref(words[m + 1]),
+          bitsOffset: kflag ? off & 0xffffff : off,
+          bitfieldSize: kflag ? off >>> 24 : 0,
+        };
+      }
+      return { id, name, nameOff: 0, kflag, kind, size: sot, members };
+    }
+    case Kind.Enum: {
+      const values: EnumValue[] = new Array(vlen);
+      for (let j = 0, m = d; j < vlen; j++, m += 2) {
+        values[j] = { name: btf.str(words[m]), nameOff: 0, value: kflag ? words[m + 1] | 0 : words[m + 1] };
+      }
+      return { id, name, nameOff: 0, kflag, kind, size: sot, values };
+    }
+    case Kind.Enum64: {
+      const values: Enum64Value[] = new Array(vlen);
+      for (let j = 0, m = d; j < vlen; j++, m += 3) {
+        const u = (BigInt(words[m + 2]) << 32n) | BigInt(words[m + 1]);
+        values[j] = { name: btf.str(words[m]), nameOff: 0, value: kflag ? BigInt.asIntN(64, u) : u };
+      }
+      return { id, name, nameOff: 0, kflag, kind, size: sot, values };
+    }
+    case Kind.Fwd:
+      return { id, name, nameOff: 0, kflag, kind, vlen, sizeOrType: sot };
+    case Kind.Func:
+      return { id, name, nameOff: 0, kflag, kind, type: ref(sot), linkage: vlen };
+    case Kind.FuncProto: {
+      const returnType = ref(sot);
+      const params: Param[] = new Array(vlen);
+      for (let j = 0, m = d; j < vlen; j++, m += 2) params[j] = { name: btf.str(words[m]), nameOff: 0, type: ref(words[m + 1]) };
+      return { id, name, nameOff: 0, kflag, kind, returnType, params };
+    }
+    case Kind.Var:
+      return { id, name, nameOff: 0, kflag, kind, vlen, type: ref(sot), linkage: words[d] };
+    case Kind.Float:
+      return { id, name, nameOff: 0, kflag, kind, vlen, size: sot };
+    case Kind.DeclTag:
+      return { id, name, nameOff: 0, kflag, kind, vlen, type: ref(sot), componentIdx: words[d] | 0 };
+    default:
+      // DATASECs are rebuilt, not copied; anything else is a kind newer
+      // than this linker (decoded as opaque): copyType reports it.
+      return copyType(btf.type(w.firstId + i)!, id, ref, file);
   }
 }

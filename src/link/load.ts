@@ -30,6 +30,7 @@ import {
   type ElfSection,
 } from '../elf/index.js';
 import { BpfkitError } from '../internal/errors.js';
+import { indexInputBtf, type InputBtfIndex } from './btf-index.js';
 import { linkError } from './errors.js';
 import type { InputObject, InputSection } from './model.js';
 
@@ -119,13 +120,14 @@ export function loadInput(name: string, bytes: Uint8Array): InputObject {
     sections,
     symbols,
     btf,
+    btfIndex: btf === undefined ? undefined : indexInputBtf(btf),
     ext,
     symMap: new Array(symbols.length),
     typeMap: new Uint32Array(btf === undefined ? 1 : btf.typeCount),
   };
   if (btf !== undefined) {
     checkBtfIds(obj, btf);
-    fixupDatasecs(obj, btf);
+    fixupDatasecs(obj, btf, obj.btfIndex!);
   }
   return obj;
 }
@@ -242,9 +244,11 @@ function checkBtfIds(obj: InputObject, btf: Btf): void {
  * holding only extern maps) get an ephemeral input section. `.extern` (for
  * plain extern variables) gets none: those are resolved by the linker.
  */
-function fixupDatasecs(obj: InputObject, btf: Btf): void {
-  // The mutable type list: the fixes below edit the input's types in place.
-  for (const t of btf.types) {
+function fixupDatasecs(obj: InputObject, btf: Btf, index: InputBtfIndex): void {
+  // The fixes below edit the input's DATASECs in place: the Btf decodes
+  // each type once and hands out the same object afterwards.
+  for (const id of index.datasecs) {
+    const t = btf.type(id)!;
     if (t.kind !== Kind.Datasec) continue;
     let sec = obj.sections.find((s) => s.index !== 0 && s.name === t.name);
     if (sec !== undefined) {

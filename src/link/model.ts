@@ -1,5 +1,6 @@
 import type { Btf, BtfExt, BtfType, CoreRelo, FuncInfo, LineInfo } from '../btf/index.js';
 import type { ElfFile, ElfSymbol } from '../elf/index.js';
+import type { InputBtfIndex } from './btf-index.js';
 
 /**
  * The linker's working state, named after libbpf's bpf_linker: input
@@ -41,6 +42,8 @@ export interface InputObject {
   sections: InputSection[];
   symbols: ElfSymbol[];
   btf: Btf | undefined;
+  /** DATASECs and global VARs/FUNCs of `btf` (undefined without BTF). */
+  btfIndex: InputBtfIndex | undefined;
   ext: BtfExt | undefined;
   /** Input symbol index -> output symbol (undefined: dropped). */
   symMap: (OutSymbol | undefined)[];

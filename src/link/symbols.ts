@@ -174,27 +174,32 @@ function checkCompatible(g: GlobalSymbol, obj: InputObject, sym: ElfSymbol, id: 
  */
 export function findGlobalBtf(obj: InputObject, name: string): { id: number; datasec: string | undefined } {
   const btf: Btf | undefined = obj.btf;
-  if (btf === undefined) {
+  const index = obj.btfIndex;
+  if (btf === undefined || index === undefined) {
     throw linkError('UNSUPPORTED', `global '${name}' needs BTF to be linked; compile with -g`, { file: obj.name, symbol: name });
   }
-  let loose = 0;
-  for (const t of btf) {
-    if ((t.kind === Kind.Var || t.kind === Kind.Func) && t.linkage !== LINKAGE_STATIC && t.name === name) {
-      loose = t.id;
-      continue;
-    }
+  // Non-static VARs/FUNCs of this name; in a scan in id order, the one
+  // "seen last" before a DATASEC is the largest id below it.
+  const loose = index.globals.get(name) ?? [];
+  const looseBefore = (id: number): number => {
+    let found = 0;
+    for (const l of loose) if (l < id) found = l;
+    return found;
+  };
+  for (const dsId of index.datasecs) {
+    const t = btf.type(dsId)!;
     if (t.kind !== Kind.Datasec) continue;
     for (const v of t.vars) {
       const vt = btf.type(v.type);
       if (vt === undefined || vt.name !== name) continue;
       if ((vt.kind === Kind.Var || vt.kind === Kind.Func) && vt.linkage === LINKAGE_STATIC) continue;
-      if (loose !== 0 && loose !== v.type) {
-        throw linkError('BAD_VALUE', `BTF for '${name}' is ambiguous: types [${loose}] and [${v.type}] both match`, { file: obj.name, symbol: name });
+      const before = looseBefore(dsId);
+      if (before !== 0 && before !== v.type) {
+        throw linkError('BAD_VALUE', `BTF for '${name}' is ambiguous: types [${before}] and [${v.type}] both match`, { file: obj.name, symbol: name });
       }
       return { id: v.type, datasec: t.name };
     }
   }
-  if (loose !== 0) return { id: loose, datasec: undefined };
+  if (loose.length > 0) return { id: loose[loose.length - 1], datasec: undefined };
   throw linkError('BAD_VALUE', `no BTF VAR or FUNC describes global '${name}'; compile with -g`, { file: obj.name, symbol: name });
 }
-

@@ -8,19 +8,13 @@
  * are skipped, and the count of compared objects is asserted.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addSection, createElf } from '../../elf/build.js';
-import { SHT_PROGBITS, SHT_STRTAB, SHT_SYMTAB } from '../../elf/constants.js';
 import { readElf } from '../../elf/read.js';
-import { writeElf } from '../../elf/write.js';
 import { findSection } from '../../elf/sections.js';
-import { corpusDir, corpusObjects, hasVmlinux, label, testdataDir, vmlinuxPath, which } from '../../test-support/corpus.js';
-import { Btf } from '../btf.js';
-import type { AnyBtfType } from '../types.js';
-import { shiftIds } from './testing/shift.js';
+import { corpusObjects, label, testdataDir, which } from '../../test-support/corpus.js';
 import { Kind } from '../kinds.js';
 import { formatRaw } from '../dump/raw.js';
 import { encodeBtf } from '../encode.js';
@@ -28,7 +22,6 @@ import { btfFromBytes } from '../load.js';
 import { dedupBtf } from './index.js';
 import { linkerDedupInput, linkerDedupInputOf } from './testing/linker-prep.js';
 
-const gzPath = join(corpusDir, 'cilium-ebpf/btf/testdata/vmlinux.btf.gz');
 const bpftool = existsSync('/usr/sbin/bpftool') ? '/usr/sbin/bpftool' : which('bpftool');
 if (bpftool === undefined) console.warn('dedup differential test skipped: bpftool not found');
 
@@ -104,54 +97,3 @@ describe.skipIf(bpftool === undefined)('dedup of two linked objects matches bpft
     });
   }
 });
-
-describe.skipIf(bpftool === undefined)('dedup of vmlinux types twice matches bpftool gen object', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bpfkit-dedup-vmlinux-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  it('kernel BTF (without VARs and DATASECs) doubled, in an ELF object of its own', () => {
-    // libbpf's linker drops global VARs that have no ELF symbol and needs
-    // a symbol for every global DATASEC entry, so those kinds are left out;
-    // FUNCs in kernel BTF are all static and pass through. With no
-    // .BTF.ext and no DATASEC, the linker adds strings in type order, which
-    // is the order our default string pass produces, so no linker model
-    // is needed: the bytes must simply match.
-    const src = btfFromBytes(new Uint8Array(readFileSync(hasVmlinux ? vmlinuxPath : gzPath)));
-    const kept = src.types.filter((t) => t.kind !== Kind.Var && t.kind !== Kind.Datasec);
-    const newId = new Uint32Array(src.typeCount);
-    kept.forEach((t, i) => (newId[t.id] = i + 1));
-    const once = kept.map((t, i) => renumber(t, i + 1, (x) => (x === 0 ? 0 : newId[x])));
-    const n = once.length;
-    const doubled = new Btf({ types: [...once, ...once.map((t) => shiftIds(t, n))], strings: src.strings, littleEndian: src.littleEndian });
-    const obj = join(dir, 'vmlinux-twice.o');
-    writeFileSync(obj, btfOnlyObject(encodeBtf(doubled), src.littleEndian));
-    const out = join(dir, 'out.o');
-    execFileSync(bpftool!, ['gen', 'object', out, obj], { stdio: 'pipe' });
-    const theirs = findSection(readElf(new Uint8Array(readFileSync(out))), '.BTF')!.data;
-    const r = dedupBtf(doubled);
-    expect(r.btf.typeCount).toBe(n + 1);
-    if (!Buffer.from(encodeBtf(r.btf)).equals(Buffer.from(theirs))) {
-      expect(formatRaw(r.btf)).toBe(formatRaw(btfFromBytes(theirs)));
-      expect.fail('same dump, different bytes');
-    }
-  }, 120_000);
-});
-
-/** A relocatable BPF object holding only .BTF (and the empty symbol table
- * libbpf's linker requires). */
-function btfOnlyObject(btf: Uint8Array, littleEndian: boolean): Uint8Array {
-  const elf = createElf({ littleEndian });
-  const strtab = addSection(elf, { name: '.strtab', type: SHT_STRTAB, data: new Uint8Array(1) });
-  addSection(elf, { name: '.symtab', type: SHT_SYMTAB, data: new Uint8Array(24), link: strtab.index, info: 1, entsize: 24, addralign: 8 });
-  addSection(elf, { name: '.BTF', type: SHT_PROGBITS, data: btf, addralign: 4 });
-  return writeElf(elf);
-}
-
-function renumber(t: AnyBtfType, id: number, r: (x: number) => number): AnyBtfType {
-  const c = shiftIds(t, 0) as AnyBtfType & { type?: number; indexType?: number; returnType?: number; members?: { type: number }[]; params?: { type: number }[] };
-  c.id = id;
-  if (c.type !== undefined) c.type = r(c.type);
-  if (c.indexType !== undefined) c.indexType = r(c.indexType);
-  if (c.returnType !== undefined) c.returnType = r(c.returnType);
-  for (const l of [c.members, c.params]) if (l !== undefined) for (const m of l) m.type = r(m.type);
-  return c;
-}

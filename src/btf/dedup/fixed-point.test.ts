@@ -27,6 +27,35 @@ import { shiftIds, withoutOffsets } from './testing/shift.js';
 const gzPath = join(corpusDir, 'cilium-ebpf/btf/testdata/vmlinux.btf.gz');
 const bpftool = existsSync('/usr/sbin/bpftool') ? '/usr/sbin/bpftool' : which('bpftool');
 
+/**
+ * Dedup `btf` and check that every type that went away was an exact
+ * duplicate of the one it merged into (same fields once both are
+ * renumbered) and that every surviving type is its input renumbered.
+ * Returns how many merged.
+ */
+function onlyExactDuplicatesMerge(btf: Btf): number {
+  const r = dedupBtf(btf);
+  const firstOf = new Map<number, number>();
+  let merged = 0;
+  for (let id = btf.firstId; id < btf.typeCount; id++) {
+    const n = r.typeMap[id];
+    const kept = firstOf.get(n);
+    if (kept === undefined) {
+      firstOf.set(n, id);
+      continue;
+    }
+    merged++;
+    const moved = remapped({ ...(structuredClone(btf.type(id)) as unknown as Record<string, unknown>), id: n }, r.typeMap);
+    if (withoutOffsets(moved) !== withoutOffsets(r.btf.type(n))) expect.fail(`type ${id} merged into ${n} but differs from it`);
+  }
+  for (const [n, id] of firstOf) {
+    const want = remapped({ ...(structuredClone(btf.type(id)) as unknown as Record<string, unknown>), id: n }, r.typeMap);
+    if (withoutOffsets(want) !== withoutOffsets(r.btf.type(n))) expect.fail(`type ${id} -> ${n} changed`);
+  }
+  expect(r.btf.typeCount).toBe(btf.typeCount - merged);
+  return merged;
+}
+
 /** A model copy with every type id passed through `map`. */
 function remapped(t: Record<string, unknown>, map: Uint32Array): never {
   const c = t as { [k: string]: unknown; type?: number; indexType?: number; returnType?: number; members?: { type: number }[]; params?: { type: number }[]; vars?: { type: number }[] };
@@ -87,34 +116,30 @@ describe('dedup of already deduplicated kernel BTF', () => {
     // dedup (kfunc prototypes) and duplicate earlier ones field for field;
     // libbpf merges exact duplicates, so those (and only those) go.
     const btf = btfFromBytes(new Uint8Array(readFileSync(gzPath)), { file: gzPath });
-    const r = dedupBtf(btf, { file: gzPath });
-    const firstOf = new Map<number, number>();
-    let merged = 0;
-    for (let id = 1; id < btf.typeCount; id++) {
-      const n = r.typeMap[id];
-      const kept = firstOf.get(n);
-      const t = btf.type(id)!;
-      if (kept === undefined) {
-        firstOf.set(n, id);
-        continue;
-      }
-      merged++;
-      // Same fields as the type it merged into, once both are renumbered.
-      const a = { ...(r.btf.type(n) as object), id: 0 };
-      const moved = structuredClone(t) as unknown as Record<string, unknown>;
-      moved.id = 0;
-      expect(withoutOffsets(remapped(moved, r.typeMap))).toBe(withoutOffsets(a as never));
-    }
-    // Every surviving type is its input type with ids renumbered.
-    for (const [n, id] of firstOf) {
-      if (n === 0) continue;
-      const want = remapped({ ...(structuredClone(btf.type(id)) as unknown as Record<string, unknown>), id: n }, r.typeMap);
-      if (withoutOffsets(want) !== withoutOffsets(r.btf.type(n))) expect.fail(`type ${id} -> ${n} changed`);
-    }
-    expect(r.btf.typeCount).toBe(btf.typeCount - merged);
+    const merged = onlyExactDuplicatesMerge(btf);
+    expect(merged).toBeGreaterThan(0);
     expect(merged).toBeLessThan(20);
     console.log(`corpus vmlinux: ${merged} exact duplicates merged of ${btf.typeCount - 1} types`);
   }, 60_000);
+
+  it('split BTF (corpus btf_testmod over its base): base untouched, only exact duplicates merge', () => {
+    // The module BTF was stacked on a distilled base after pahole's dedup,
+    // which left some own types duplicated (typedefs, arrays, prototypes).
+    const dir = join(corpusDir, 'cilium-ebpf/btf/testdata');
+    const base = btfFromBytes(new Uint8Array(readFileSync(join(dir, 'btf_testmod.btf.base'))));
+    const split = btfFromBytes(new Uint8Array(readFileSync(join(dir, 'btf_testmod.btf'))), { base });
+    const merged = onlyExactDuplicatesMerge(split);
+    expect(merged).toBeGreaterThan(0);
+    const r = dedupBtf(split);
+    expect(r.btf.base).toBe(base);
+    expect(r.btf.firstId).toBe(split.firstId);
+    for (let id = 0; id < split.firstId; id++) expect(r.typeMap[id]).toBe(id);
+    // Own strings equal to base strings point into the base; the own table
+    // holds only the rest.
+    const own = new Set(strings(r.btf));
+    for (const s of strings(base)) expect(own.has(s)).toBe(false);
+    for (const t of r.btf) expect(r.btf.str(t.nameOff)).toBe(t.name);
+  });
 
   it('vmlinux types twice fold back onto the first copy, as bpftool gen object does', () => {
     // VARs and DATASECs are left out: libbpf never merges them (see the

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BpfkitError } from '../../internal/errors.js';
 import { Kind } from '../kinds.js';
 import { dedupBtf } from './index.js';
-import { array, btfOf, constOf, enumOf, func, funcProto, fwd, int, ptr, specsOf, struct, typedef, variable, type Spec } from './testing/build.js';
+import { array, btfOf, constOf, enumOf, func, funcProto, fwd, int, ptr, specsOf, splitOf, struct, typedef, variable, type Spec } from './testing/build.js';
 
 function dedup(specs: Spec[]): { types: Spec[]; map: number[] } {
   const r = dedupBtf(btfOf(specs));
@@ -173,5 +173,38 @@ describe('dedup of hostile BTF', () => {
     expect(r.btf.typeCount).toBe(2 * n + 1);
     expect(r.btf.type(1)!.kind).toBe(Kind.Struct);
     for (let id = 1; id <= 2 * n; id++) if (r.typeMap[id + 2 * n] !== id) expect.fail(`copy of ${id} maps to ${r.typeMap[id + 2 * n]}`);
+  });
+});
+
+describe('dedup of hand-built split BTF', () => {
+  it('maps an own copy of a base struct to the base type', () => {
+    // int#3 equals base int#1; foo#4 is equivalent to base foo#2 and maps
+    // to it; the pointer has no base equal and stays, pointing at base foo.
+    const base = btfOf([int('int'), struct('foo', 4, [['a', 1, 0]])]);
+    const r = dedupBtf(splitOf(base, [int('int'), struct('foo', 4, [['a', 3, 0]]), ptr(4)]));
+    expect(specsOf(r.btf)).toEqual([ptr(2)]);
+    expect([...r.typeMap]).toEqual([0, 1, 2, 1, 2, 3]);
+    expect(r.btf.base).toBe(base);
+  });
+
+  it('resolves an own FWD to a base struct through the struct walk', () => {
+    // holder#7 is equivalent to base holder#4 with own FWD foo#5 paired
+    // with base struct foo#2: everything own maps into the base.
+    const base = btfOf([int('int'), struct('foo', 4, [['a', 1, 0]]), ptr(2), struct('holder', 8, [['p', 3, 0]])]);
+    const r = dedupBtf(splitOf(base, [fwd('foo'), ptr(5), struct('holder', 8, [['p', 6, 0]])]));
+    expect(specsOf(r.btf)).toEqual([]);
+    expect([...r.typeMap]).toEqual([0, 1, 2, 3, 4, 2, 3, 4]);
+  });
+
+  it('a base FWD paired with an own struct: base types stay, own types are kept', () => {
+    // The walk would need base FWD foo#2 to become own struct foo#5
+    // (libbpf's hypot_adjust_canon): the base FWD is pointed at the own
+    // struct, but the graphs do not count as equivalent, so own holder#7
+    // stays. References to the base FWD now resolve to own foo.
+    const base = btfOf([int('int'), fwd('foo'), ptr(2), struct('holder', 8, [['p', 3, 0]])]);
+    const own = [struct('foo', 4, [['a', 1, 0]]), ptr(5), struct('holder', 8, [['p', 6, 0]])];
+    const r = dedupBtf(splitOf(base, own));
+    expect(specsOf(r.btf)).toEqual(own);
+    expect([...r.typeMap]).toEqual([0, 1, 5, 3, 4, 5, 6, 7]);
   });
 });

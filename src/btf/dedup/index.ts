@@ -43,7 +43,9 @@ export interface DedupResult {
    * split BTF the base is kept and only own types are deduplicated. */
   btf: Btf;
   /** Old type id -> new type id, indexed by old id (length = old
-   * typeCount; 0 maps to 0; base ids map to themselves). */
+   * typeCount; 0 maps to 0). Base ids map to themselves, except a base FWD
+   * that the dedup resolved to an own struct (libbpf then points every
+   * reference to it, in types and .BTF.ext, at that struct). */
   typeMap: Uint32Array;
   /** Offset of a string in the new string table (combined space), for
    * remapping .BTF.ext string references; undefined if absent. */

@@ -82,3 +82,10 @@ export function specsOf(btf: Btf): Spec[] {
     return c as Spec;
   });
 }
+
+/** A split BTF of `specs` over `base` (own ids continue after the base's). */
+export function splitOf(base: Btf, specs: Spec[]): Btf {
+  const first = base.typeCount;
+  const types = specs.map((s, i) => ({ ...structuredClone(s), id: first + i }) as BtfType);
+  return new Btf({ types, strings: new StringTable(new Uint8Array(0)), base, littleEndian: true });
+}

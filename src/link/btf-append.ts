@@ -1,4 +1,6 @@
-import { Kind, LINKAGE_GLOBAL, LINKAGE_STATIC, type Btf, type BtfType } from '../btf/index.js';
+import type { Btf } from '../btf/btf.js';
+import { Kind, LINKAGE_GLOBAL, LINKAGE_STATIC } from '../btf/kinds.js';
+import type { BtfType } from '../btf/types.js';
 import { infoVlen } from '../btf/wire.js';
 import { copyType, copyWireType } from './btf-copy.js';
 import { linkError } from './errors.js';

@@ -1,4 +1,4 @@
-import type { ExtInfo } from '../btf/index.js';
+import type { ExtInfo } from '../btf/ext/types.js';
 import { linkError } from './errors.js';
 import type { ExtRecords, InputObject, LinkState } from './model.js';
 

@@ -1,4 +1,6 @@
-import { Kind, kindName, LINKAGE_STATIC, skipModsAndTypedefs, type Btf } from '../btf/index.js';
+import type { Btf } from '../btf/btf.js';
+import { Kind, kindName, LINKAGE_STATIC } from '../btf/kinds.js';
+import { skipModsAndTypedefs } from '../btf/sizes.js';
 
 /**
  * Whether a global's declaration and definition have compatible BTF types,

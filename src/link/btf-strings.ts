@@ -1,4 +1,6 @@
-import { Btf, Kind, type BtfType } from '../btf/index.js';
+import { Btf } from '../btf/btf.js';
+import { Kind } from '../btf/kinds.js';
+import type { BtfType } from '../btf/types.js';
 import { StringTable, StringTableBuilder } from '../internal/strings.js';
 
 /**

@@ -1,4 +1,10 @@
-import { Btf, encodeBtf, encodeBtfExt, Kind, sizeOf, type BtfExt, type BtfType, type DatasecType, type ExtInfo, type ExtSection } from '../btf/index.js';
+import { Btf } from '../btf/btf.js';
+import { encodeBtf } from '../btf/encode.js';
+import { encodeBtfExt } from '../btf/ext/encode.js';
+import type { BtfExt, ExtInfo, ExtSection, FuncInfo, LineInfo, CoreRelo } from '../btf/ext/types.js';
+import { Kind } from '../btf/kinds.js';
+import { sizeOf } from '../btf/sizes.js';
+import type { BtfType, DatasecType } from '../btf/types.js';
 import { dedupBtf } from '../btf/dedup/index.js';
 import {
   addSection,
@@ -188,9 +194,9 @@ function collectExt(state: LinkState, mapId: (id: number) => number): BtfExt | u
     }
     return { recSize, sections };
   };
-  const funcInfo = pick<import('../btf/index.js').FuncInfo>('funcInfo', (r) => ({ ...r, typeId: mapId(r.typeId) }));
-  const lineInfo = pick<import('../btf/index.js').LineInfo>('lineInfo', (r) => ({ ...r }));
-  const coreRelo = pick<import('../btf/index.js').CoreRelo>('coreRelo', (r) => ({ ...r, typeId: mapId(r.typeId) }));
+  const funcInfo = pick<FuncInfo>('funcInfo', (r) => ({ ...r, typeId: mapId(r.typeId) }));
+  const lineInfo = pick<LineInfo>('lineInfo', (r) => ({ ...r }));
+  const coreRelo = pick<CoreRelo>('coreRelo', (r) => ({ ...r, typeId: mapId(r.typeId) }));
   if (funcInfo.sections.length + lineInfo.sections.length + coreRelo.sections.length === 0) return undefined;
   return {
     littleEndian: state.littleEndian ?? true,

@@ -1,4 +1,7 @@
-import { btfExtFromElf, btfFromElf, Kind, LINKAGE_GLOBAL, type Btf, type BtfExt } from '../btf/index.js';
+import type { Btf } from '../btf/btf.js';
+import type { BtfExt } from '../btf/ext/types.js';
+import { Kind, LINKAGE_GLOBAL } from '../btf/kinds.js';
+import { btfExtFromElf, btfFromElf } from '../btf/load.js';
 import {
   EM_BPF,
   ET_REL,

@@ -1,4 +1,6 @@
-import { Kind, skipModsAndTypedefs, type Btf } from '../btf/index.js';
+import type { Btf } from '../btf/btf.js';
+import { Kind } from '../btf/kinds.js';
+import { skipModsAndTypedefs } from '../btf/sizes.js';
 import type { BpfMap } from '../object/types.js';
 import { parseBtfMapDef } from '../object/map-def-btf.js';
 import { btfMismatch } from './btf-match.js';

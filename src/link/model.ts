@@ -1,4 +1,6 @@
-import type { Btf, BtfExt, BtfType, CoreRelo, FuncInfo, LineInfo } from '../btf/index.js';
+import type { Btf } from '../btf/btf.js';
+import type { BtfExt, CoreRelo, FuncInfo, LineInfo } from '../btf/ext/types.js';
+import type { BtfType } from '../btf/types.js';
 import type { ElfFile, ElfSymbol } from '../elf/index.js';
 import type { InputBtfIndex } from './btf-index.js';
 

@@ -1,4 +1,5 @@
-import { Kind, LINKAGE_STATIC, type Btf } from '../btf/index.js';
+import type { Btf } from '../btf/btf.js';
+import { Kind, LINKAGE_STATIC } from '../btf/kinds.js';
 import { SHN_LORESERVE, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_SECTION, type ElfSymbol } from '../elf/index.js';
 import { BpfkitError } from '../internal/errors.js';
 import { btfMismatch } from './btf-match.js';

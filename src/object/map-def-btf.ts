@@ -1,4 +1,9 @@
-import { Kind, kindName, sizeOf, skipModsAndTypedefs, type Btf, type CompositeType, type Member } from '../btf/index.js';
+// Single modules, not the btf barrel: the linker imports this file, and the
+// barrel would load every BTF dumper too.
+import type { Btf } from '../btf/btf.js';
+import { Kind, kindName } from '../btf/kinds.js';
+import { sizeOf, skipModsAndTypedefs } from '../btf/sizes.js';
+import type { CompositeType, Member } from '../btf/types.js';
 import { BpfkitError } from '../internal/errors.js';
 import { isMapInMap, isProgArray, mapTypeName } from './bpf-enums.js';
 import { typeDescription } from './type-names.js';

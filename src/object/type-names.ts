@@ -1,4 +1,5 @@
-import { Kind, type Btf } from '../btf/index.js';
+import type { Btf } from '../btf/btf.js';
+import { Kind } from '../btf/kinds.js';
 
 /**
  * A short C-like description of a BTF type for reports: "struct task_struct",

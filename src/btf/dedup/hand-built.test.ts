@@ -4,6 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BpfkitError } from '../../internal/errors.js';
+import { StringTable } from '../../internal/strings.js';
+import { Btf } from '../btf.js';
+import type { BtfExt } from '../ext/types.js';
 import { Kind } from '../kinds.js';
 import { dedupBtf } from './index.js';
 import { array, btfOf, constOf, enumOf, func, funcProto, fwd, int, ptr, specsOf, splitOf, struct, typedef, variable, type Spec } from './testing/build.js';
@@ -151,6 +154,8 @@ describe('dedup of hostile BTF', () => {
     fails([int('int'), struct('s', 4, [['m', 3, 0]]), typedef('t', 4), typedef('u', 3), struct('s', 4, [['m', 6, 0]]), typedef('t', 7), typedef('u', 6)]));
   it('a dangling id is an error naming the type', () => fails([int('int'), ptr(1), ptr(99)], 3));
   it('a dangling member id is an error', () => fails([struct('s', 4, [['m', 7, 0]])], 1));
+  it('a VAR as a member type fails the struct walk (libbpf: -EINVAL)', () =>
+    fails([int('int'), variable('v', 1), struct('s', 4, [['m', 2, 0]]), variable('v', 1), struct('s', 4, [['m', 4, 0]])], 4));
 
   it('a 30000-deep pointer chain neither overflows the stack nor merges', () => {
     const n = 30_000;
@@ -206,5 +211,36 @@ describe('dedup of hand-built split BTF', () => {
     const r = dedupBtf(splitOf(base, own));
     expect(specsOf(r.btf)).toEqual(own);
     expect([...r.typeMap]).toEqual([0, 1, 5, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('dedup string table', () => {
+  it('lists strings in first-reference order, then .BTF.ext strings in libbpf visit order', () => {
+    // Types in id order, each its name then member names; then func_info
+    // section names, line_info section name + file + line per record, then
+    // CO-RE section name + access string. Duplicates keep their first place.
+    const btf = btfOf([int('int'), struct('s', 4, [['x', 1, 0]]), struct('s', 4, [['y', 1, 0]])]);
+    const sec = (name: string, records: unknown[]) => ({ secName: name, secNameOff: 0, records });
+    const ext = {
+      littleEndian: true,
+      funcInfo: { recSize: 8, sections: [sec('prog', [{ insnOff: 0, typeId: 1 }])] },
+      lineInfo: { recSize: 16, sections: [sec('prog', [{ insnOff: 0, fileNameOff: 0, lineOff: 0, lineCol: 0, fileName: 'a.c', line: 'int x;' }])] },
+      coreRelo: { recSize: 16, sections: [sec('other', [{ insnOff: 0, typeId: 2, accessStrOff: 0, accessStr: '0:1', kind: 0 }])] },
+    } as unknown as BtfExt;
+    const r = dedupBtf(btf, { ext });
+    const table = Buffer.from(r.btf.strings.bytes).toString('latin1');
+    expect(table).toBe('\0int\0s\0x\0y\0prog\0a.c\0int x;\0other\0' + '0:1\0');
+    expect(r.stringOffset('a.c')).toBe(table.indexOf('a.c'));
+    expect(r.stringOffset('missing')).toBeUndefined();
+  });
+
+  it("'keep' leaves the table as it is, strings of dropped types included", () => {
+    const btf = btfOf([int('int'), int('int')]);
+    const bytes = new TextEncoder().encode('\0zzz\0int\0');
+    const withTable = new Btf({ types: [...btf], strings: new StringTable(bytes), littleEndian: true });
+    const r = dedupBtf(withTable, { strings: 'keep' });
+    expect(r.btf.strings.bytes).toEqual(bytes);
+    expect(r.btf.type(1)!.nameOff).toBe(5);
+    expect(r.btf.typeCount).toBe(2);
   });
 });

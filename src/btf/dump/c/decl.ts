@@ -90,6 +90,14 @@ function dropMods(d: DumpState, f: Frame): void {
 }
 
 function emitName(d: DumpState, fname: FieldName, lastWasPtr: boolean): void {
+  if (fname > 0) {
+    // A member or parameter name: straight from the string table.
+    const strs = d.t.strs;
+    if (strs[fname] === 0) return;
+    if (!lastWasPtr) d.out.byte(32);
+    d.out.cstr(strs, fname);
+    return;
+  }
   if (!lastWasPtr && !isEmpty(d, fname)) d.out.byte(32);
   putName(d, fname);
 }

@@ -1,6 +1,6 @@
 import { Kind } from '../../kinds.js';
 import { emitTypeDecl } from './decl.js';
-import { indent } from './indent.js';
+import { newline } from './indent.js';
 import { alignOf, isPacked, resolveSize } from './layout.js';
 import { putTypeName, resolveIdentName } from './names.js';
 import { emitBitPadding } from './padding.js';
@@ -34,31 +34,34 @@ export function emitStructDef(d: DumpState, id: number, lvl: number): void {
   out.str(' {');
   let off = 0;
   let prevBitfield = false;
-  for (let i = 0; i < vlen; i++) {
-    const mType = t.memberType(id, i);
-    const bitSz = t.memberBitfieldSize(id, i);
-    const mOff = t.memberBitOffset(id, i);
-    const mAlign = packed ? 1 : alignOf(d, mType);
-    const inBitfield = prevBitfield && bitSz !== 0;
-    emitBitPadding(d, off, mOff, mAlign, inBitfield, lvl + 1);
-    out.byte(10);
-    indent(out, lvl + 1);
-    emitTypeDecl(d, mType, t.memberNameOff(id, i), lvl + 1);
+  // Members read straight from the record: name, type, offset word each.
+  const words = t.words;
+  const q = t.pos[id];
+  const kflag = words[q + 1] >>> 31 !== 0;
+  const inner = lvl + 1;
+  for (let m = q + 3, end = q + 3 + 3 * vlen; m < end; m += 3) {
+    const mType = words[m + 1];
+    const offWord = words[m + 2];
+    const bitSz = kflag ? offWord >>> 24 : 0;
+    const mOff = kflag ? offWord & 0xffffff : offWord;
+    // Padding only where there is a gap (alignOf has no effect but its memo).
+    if (off < mOff) emitBitPadding(d, off, mOff, packed ? 1 : alignOf(d, mType), prevBitfield && bitSz !== 0, inner);
+    newline(out, inner);
+    emitTypeDecl(d, mType, words[m], inner);
     if (bitSz !== 0) {
       out.str(': ').int(bitSz);
       off = mOff + bitSz;
       prevBitfield = true;
     } else {
-      const sz = Math.max(0, resolveSize(d, mType));
-      off = mOff + sz * 8;
+      const sz = resolveSize(d, mType);
+      off = sz > 0 ? mOff + sz * 8 : mOff;
       prevBitfield = false;
     }
     out.byte(59);
   }
   if (isStruct) emitBitPadding(d, off, t.words[t.pos[id] + 2] * 8, align, false, lvl + 1);
   if (vlen !== 0 || t.words[t.pos[id] + 2] !== 0) {
-    out.byte(10);
-    indent(out, lvl);
+    newline(out, lvl);
   }
   out.byte(125);
   if (packed) out.str(' __attribute__((packed))');
@@ -80,8 +83,7 @@ export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
     const rec = 12 + i * step;
     const nameOff = t.u32(id, rec);
     const dups = d.identNames.bump(nameOff);
-    out.byte(10);
-    indent(out, lvl + 1);
+    newline(out, lvl + 1);
     d.name(nameOff);
     if (dups > 1) out.str('___').int(dups);
     out.str(' = ');
@@ -98,8 +100,7 @@ export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
       out.int(signed ? t.i32(id, rec + 4) : t.u32(id, rec + 4)).byte(44);
     }
   }
-  out.byte(10);
-  indent(out, lvl);
+  newline(out, lvl);
   out.byte(125);
 }
 

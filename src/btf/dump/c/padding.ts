@@ -1,5 +1,5 @@
 import type { DumpState } from './state.js';
-import { indent } from './indent.js';
+import { newline } from './indent.js';
 
 /**
  * Explicit padding between struct members (libbpf 1.1's padding rules):
@@ -38,8 +38,7 @@ export function emitBitPadding(d: DumpState, curOff: number, nextOff: number, ne
       (newOff === nextOff && roundup(curOff, nextAlign * 8) !== newOff) ||
       (newOff !== nextOff && nextOff - newOff <= newOff - curOff)
     ) {
-      out.byte(10);
-      indent(out, lvl);
+      newline(out, lvl);
       out.str(padType).str(': ').int(inBitfield ? newOff - curOff : 0).byte(59);
     }
     curOff = newOff;
@@ -47,8 +46,7 @@ export function emitBitPadding(d: DumpState, curOff: number, nextOff: number, ne
   while (curOff !== nextOff) {
     const bits = Math.min(nextOff - curOff, padBits);
     if (bits === padBits) {
-      out.byte(10);
-      indent(out, lvl);
+      newline(out, lvl);
       out.str(padType).str(': ').int(padBits).byte(59);
       curOff += bits;
       continue;
@@ -58,8 +56,7 @@ export function emitBitPadding(d: DumpState, curOff: number, nextOff: number, ne
       padType = NAMES[i];
       padBits = bitsOf[i];
       if (padBits < bits) continue;
-      out.byte(10);
-      indent(out, lvl);
+      newline(out, lvl);
       out.str(padType).str(': ').int(bits).byte(59);
       curOff += bits;
       break;

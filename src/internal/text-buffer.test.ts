@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TextBuffer } from './text-buffer.js';
+import { longestString, putAscii, putCstr, putCstrJson, putInt32, putUint, TextBuffer } from './text-buffer.js';
 
 describe('TextBuffer', () => {
   it('writes integers exactly as String() does, across digit counts and signs', () => {
@@ -61,5 +61,46 @@ describe('TextBuffer maxBytes', () => {
     const out = new TextBuffer(1);
     for (let i = 0; i < 1000; i++) out.str('x'.repeat(100));
     expect(out.pos).toBe(100_000);
+  });
+});
+
+describe('unchecked put* writers', () => {
+  it('write integers exactly as String() does', () => {
+    const unsigned = [0, 1, 9, 10, 99, 100, 12345, 999999, 1000000, 9999999, 10000000, 99999999, 100000000, 999999999, 1000000000, 2147483648, 4294967295];
+    const signed = [0, 7, -1, -9, -10, 2147483647, -2147483648];
+    const b = new Uint8Array(1024);
+    let p = 0;
+    for (const v of unsigned) p = putAscii(b, putUint(b, p, v), ' ');
+    for (const v of signed) p = putAscii(b, putInt32(b, p, v), ' ');
+    expect(Buffer.from(b.subarray(0, p)).toString('latin1')).toBe([...unsigned, ...signed].map((v) => `${v} `).join(''));
+  });
+
+  it('copy names as cstr and cstrJson do, stopping at the NUL or the table end', () => {
+    const table = new Uint8Array([0, 0x61, 0x22, 0x5c, 0x0a, 0xe9, 0, 0x62, 0x63]);
+    for (const off of [0, 1, 3, 7, 8]) {
+      const b = new Uint8Array(32);
+      const n = putCstr(b, 2, table, off) - 2;
+      expect(Array.from(b.subarray(2, 2 + n))).toEqual(Array.from(new TextBuffer().cstr(table, off).bytes()));
+      const j = putCstrJson(b, 0, table, off);
+      expect(Array.from(b.subarray(0, j))).toEqual(Array.from(new TextBuffer().cstrJson(table, off).bytes()));
+    }
+  });
+
+  it('longestString measures the longest NUL-terminated run, an unterminated tail included', () => {
+    expect(longestString(new Uint8Array([0, 1, 2, 0, 3, 0]))).toBe(2);
+    expect(longestString(new Uint8Array([0, 1, 0, 1, 2, 3]))).toBe(3);
+    expect(longestString(new Uint8Array([]))).toBe(0);
+  });
+});
+
+describe('TextBuffer reserve and nlTabs', () => {
+  it('reserve grows to fit and keeps the text; nlTabs writes a newline and tabs', () => {
+    const out = new TextBuffer(2);
+    out.str('ab');
+    const b = out.reserve(10);
+    expect(b.byteLength).toBeGreaterThanOrEqual(12);
+    out.pos = putAscii(b, out.pos, 'cd');
+    out.nlTabs(3).str('x');
+    expect(out.toString()).toBe('abcd\n\t\t\tx');
   });
 });

@@ -32,6 +32,9 @@ import type { ElfFile, ElfHeader, ElfSection } from './types.js';
 export interface ReadElfOptions {
   /** File name recorded in the result and in errors. */
   file?: string;
+  /** The caller gives `bytes` away: section data are views into it instead
+   * of into a copy (saves copying inputs that are mostly DWARF). */
+  adopt?: boolean;
 }
 
 /**
@@ -45,7 +48,7 @@ export interface ReadElfOptions {
  * `data.byteOffset` when wrapping a section's buffer in a DataView.
  */
 export function readElf(bytes: Uint8Array, opts: ReadElfOptions = {}): ElfFile {
-  return withLocation({ file: opts.file }, () => parseElf(bytes, opts.file));
+  return withLocation({ file: opts.file }, () => parseElf(bytes, opts.file, opts.adopt === true));
 }
 
 function fail(code: BpfkitError['code'], detail: string, offset: number, section?: string): never {
@@ -85,9 +88,9 @@ interface RawSection {
   entsize: number;
 }
 
-function parseElf(bytes: Uint8Array, fileName: string | undefined): ElfFile {
+function parseElf(bytes: Uint8Array, fileName: string | undefined, adopt: boolean): ElfFile {
   const littleEndian = checkIdent(bytes);
-  const r = new Reader(bytes.slice(), littleEndian);
+  const r = new Reader(adopt ? bytes : bytes.slice(), littleEndian);
   r.need(ELF64_EHDR_SIZE, 0, 'ELF header');
   const header = decodeHeader(r);
 

@@ -1,12 +1,13 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BpfkitError } from '../internal/errors.js';
-import { readBytes, writeBytesAtomic } from '../internal/files.js';
+import { writeBytesAtomic } from '../internal/files.js';
 import { appendBtf } from './btf-append.js';
 import { appendBtfExt } from './btf-ext-append.js';
 import { linkError } from './errors.js';
 import { finalizeLink } from './finalize.js';
 import { loadInput } from './load.js';
+import { readLinkInput } from './read-input.js';
 import type { LinkState } from './model.js';
 import { appendRelocations } from './relocations.js';
 import { appendSections } from './sections.js';
@@ -49,15 +50,20 @@ export class Linker {
   /** Add an object file from disk. */
   addFile(path: string): this {
     this.paths.add(canonicalPath(path));
-    return this.addBuffer(path, readBytes(path));
+    // The buffer is ours: the ELF reader may keep views into it.
+    return this.add(path, readLinkInput(path), true);
   }
 
   /** Add an object from memory; `name` is used in messages. */
   addBuffer(name: string, bytes: Uint8Array): this {
+    return this.add(name, bytes, false);
+  }
+
+  private add(name: string, bytes: Uint8Array, adopt: boolean): this {
     this.usable();
     if (this.result !== undefined) throw linkError('BAD_VALUE', 'the link is already finalized; create a new Linker', { file: name });
     try {
-      const obj = loadInput(name, bytes);
+      const obj = loadInput(name, bytes, adopt);
       const st = this.state;
       if (st.littleEndian === undefined) {
         st.littleEndian = obj.littleEndian;

@@ -40,12 +40,13 @@ import type { InputObject, InputSection } from './model.js';
 /**
  * Stage 1 (libbpf: linker_load_obj_file + linker_sanity_check_*): read one
  * input, decide which sections take part, and check everything later stages
- * rely on, so they can index without further checks.
+ * rely on, so they can index without further checks. With `adopt` the
+ * result may keep views into `bytes`, which the caller must not change.
  */
-export function loadInput(name: string, bytes: Uint8Array): InputObject {
+export function loadInput(name: string, bytes: Uint8Array, adopt = false): InputObject {
   let elf: ElfFile;
   try {
-    elf = readElf(bytes, { file: name });
+    elf = readElf(bytes, { file: name, adopt });
   } catch (e) {
     if (e instanceof BpfkitError) throw e;
     throw linkError('BAD_VALUE', `cannot read ELF: ${(e as Error).message}`, { file: name });

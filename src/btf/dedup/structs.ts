@@ -26,9 +26,11 @@ export function dedupStructTypes(d: DedupState): void {
     const cands = table.candidates(key);
     for (let i = cands.length - 1; i >= 0; i--) {
       const cand = cands[i];
-      // Hashes collide: check the shape (this also keeps a FWD from being
-      // picked, which the walk would take as equivalent).
-      if (!shallowEqualStruct(t, view.type(cand))) continue;
+      // Hashes collide, and a FWD must never be picked (the walk would take
+      // it as equivalent). The walk's first step checks the shape, which
+      // libbpf checks here: a mismatch fails at once either way.
+      const ck = view.type(cand).kind;
+      if (ck !== Kind.Struct && ck !== Kind.Union) continue;
       d.clearHypot();
       if (!isEquiv(d, id, cand)) continue;
       mergeHypot(d);
@@ -41,79 +43,122 @@ export function dedupStructTypes(d: DedupState): void {
   }
 }
 
-/** One step of the walk: a final verdict, or the pairs still to compare in
- * order (all must be equivalent). */
-type Step = boolean | number[];
+/**
+ * A node still comparing its children: pair `i` of `n` (struct/union
+ * members; FUNC_PROTO return type then parameters; ARRAY index type then
+ * element type).
+ */
+interface Frame {
+  cand: ViewType;
+  canon: ViewType;
+  i: number;
+  n: number;
+}
+
+/** Outcome of one step: a verdict, or go on with the pair left in `next`
+ * (a node with one child) or with a new frame (several children). */
+const NO = 0;
+const YES = 1;
+const TAIL = 2;
+const FRAME = 3;
+type Outcome = typeof NO | typeof YES | typeof TAIL | typeof FRAME;
+
+/** Scratch for step(): the pair to continue with, or the frame to push. */
+interface Cursor {
+  a: number;
+  b: number;
+  frame: Frame | undefined;
+}
 
 /**
  * libbpf's btf_dedup_is_equiv without recursion. A node is equivalent when
  * all its child pairs are, checked in order and stopping at the first
  * that is not, so a "no" anywhere is the answer for the whole walk and a
  * "yes" moves on to the next pending pair. Pending pairs sit on an explicit
- * stack (a node's last pair needs no stack entry), so the hypothetical map
- * sees the same updates in the same order as the recursive original, and
- * depth is bounded by the number of types, not the call stack.
+ * stack (a node with one child, or a node's last child, needs no stack
+ * entry), so the hypothetical map sees the same updates in the same order
+ * as the recursive original, and depth is bounded by the number of types,
+ * not the call stack.
  */
 export function isEquiv(d: DedupState, cand: number, canon: number): boolean {
-  const stack: { pairs: number[]; i: number }[] = [];
-  let s: Step = step(d, cand, canon);
+  const stack: Frame[] = [];
+  const cur: Cursor = { a: cand, b: canon, frame: undefined };
   for (;;) {
-    while (typeof s !== 'boolean') {
-      if (s.length === 0) {
-        s = true;
-        break;
+    let o: Outcome = step(d, cur.a, cur.b, cur);
+    while (o === TAIL || o === FRAME) {
+      if (o === FRAME) {
+        const f = cur.frame!;
+        if (f.n === 0) {
+          o = YES;
+          break;
+        }
+        pairAt(f, 0, cur);
+        f.i = 1;
+        if (f.n > 1) stack.push(f);
       }
-      if (s.length > 2) stack.push({ pairs: s, i: 2 });
-      s = step(d, s[0], s[1]);
+      o = step(d, cur.a, cur.b, cur);
     }
-    if (!s) return false;
+    if (o === NO) return false;
     const f = stack[stack.length - 1];
     if (f === undefined) return true;
-    const a = f.pairs[f.i];
-    const b = f.pairs[f.i + 1];
-    f.i += 2;
-    if (f.i >= f.pairs.length) stack.pop();
-    s = step(d, a, b);
+    pairAt(f, f.i, cur);
+    if (++f.i >= f.n) stack.pop();
   }
 }
 
-function step(d: DedupState, candId: number, canonId: number): Step {
-  if (d.resolve(candId) === d.resolve(canonId)) return true;
+/** The i-th child pair of a frame, into `cur.a` / `cur.b`. */
+function pairAt(f: Frame, i: number, cur: Cursor): void {
+  const x = f.cand;
+  const y = f.canon;
+  if ((x.kind === Kind.Struct || x.kind === Kind.Union) && (y.kind === Kind.Struct || y.kind === Kind.Union)) {
+    cur.a = x.members[i].type;
+    cur.b = y.members[i].type;
+  } else if (x.kind === Kind.FuncProto && y.kind === Kind.FuncProto) {
+    cur.a = i === 0 ? x.returnType : x.params[i - 1].type;
+    cur.b = i === 0 ? y.returnType : y.params[i - 1].type;
+  } else if (x.kind === Kind.Array && y.kind === Kind.Array) {
+    cur.a = i === 0 ? x.indexType : x.type;
+    cur.b = i === 0 ? y.indexType : y.type;
+  }
+}
+
+function step(d: DedupState, candId: number, canonId: number, cur: Cursor): Outcome {
+  if (d.resolve(candId) === d.resolve(canonId)) return YES;
   canonId = d.resolveFwd(canonId);
   const hyp = d.hypot[canonId];
   if (hyp <= MAX_ID) {
-    if (hyp === candId) return true;
+    if (hyp === candId) return YES;
     // Compilers sometimes emit two identical copies of an array or struct
     // type within one unit and use both; accept those exact copies.
-    return identicalArrays(d, hyp, candId) || identicalStructs(d, hyp, candId);
+    return identicalArrays(d, hyp, candId) || identicalStructs(d, hyp, candId) ? YES : NO;
   }
   d.hypot[canonId] = candId;
   d.hypotList.push(canonId);
 
   const cand = d.view.type(candId);
   const canon = d.view.type(canonId);
-  if (cand.name !== canon.name) return false;
+  if (cand.name !== canon.name) return NO;
 
   // FWD <-> STRUCT/UNION: equivalent when the FWD is of the same flavour.
   if ((cand.kind === Kind.Fwd || canon.kind === Kind.Fwd) && cand.kind !== canon.kind) {
-    if (cand.kind === Kind.Fwd) return fwdKind(cand) === canon.kind;
+    if (cand.kind === Kind.Fwd) return fwdKind(cand) === canon.kind ? YES : NO;
     const fk = fwdKind(canon);
     // A base FWD would have to become the struct: only FWDs may be adjusted
     // then, the graphs are otherwise not taken as equivalent.
     if (fk === cand.kind && canonId < d.view.firstId) d.hypotAdjustCanon = true;
-    return fk === cand.kind;
+    return fk === cand.kind ? YES : NO;
   }
-  if (cand.kind !== canon.kind) return false;
+  if (cand.kind !== canon.kind) return NO;
 
   switch (cand.kind) {
     case Kind.Int:
-      return equalIntTag(cand, canon);
+      return equalIntTag(cand, canon) ? YES : NO;
     case Kind.Enum:
     case Kind.Enum64:
-      return compatEnum(cand, canon);
+      return compatEnum(cand, canon) ? YES : NO;
     case Kind.Fwd:
     case Kind.Float:
-      return equalCommon(cand, canon);
+      return equalCommon(cand, canon) ? YES : NO;
     case Kind.Const:
     case Kind.Volatile:
     case Kind.Restrict:
@@ -121,27 +166,23 @@ function step(d: DedupState, candId: number, canonId: number): Step {
     case Kind.Typedef:
     case Kind.Func:
     case Kind.TypeTag:
-      if (infoOf(cand) !== infoOf(canon) || canon.kind !== cand.kind) return false;
-      return [cand.type, canon.type];
+      if (infoOf(cand) !== infoOf(canon) || canon.kind !== cand.kind) return NO;
+      cur.a = cand.type;
+      cur.b = canon.type;
+      return TAIL;
     case Kind.Array:
-      if (!compatArray(cand, canon) || canon.kind !== Kind.Array) return false;
-      return [cand.indexType, canon.indexType, cand.type, canon.type];
+      if (!compatArray(cand, canon)) return NO;
+      cur.frame = { cand, canon, i: 0, n: 2 };
+      return FRAME;
     case Kind.Struct:
-    case Kind.Union: {
-      if (!shallowEqualStruct(cand, canon) || (canon.kind !== Kind.Struct && canon.kind !== Kind.Union)) return false;
-      const pairs = new Array<number>(cand.members.length * 2);
-      for (let i = 0; i < cand.members.length; i++) {
-        pairs[2 * i] = cand.members[i].type;
-        pairs[2 * i + 1] = canon.members[i].type;
-      }
-      return pairs;
-    }
-    case Kind.FuncProto: {
-      if (!compatFnProto(cand, canon) || canon.kind !== Kind.FuncProto) return false;
-      const pairs = [cand.returnType, canon.returnType];
-      for (let i = 0; i < cand.params.length; i++) pairs.push(cand.params[i].type, canon.params[i].type);
-      return pairs;
-    }
+    case Kind.Union:
+      if (!shallowEqualStruct(cand, canon)) return NO;
+      cur.frame = { cand, canon, i: 0, n: cand.members.length };
+      return FRAME;
+    case Kind.FuncProto:
+      if (!compatFnProto(cand, canon)) return NO;
+      cur.frame = { cand, canon, i: 0, n: cand.params.length + 1 };
+      return FRAME;
     default:
       // libbpf fails the whole dedup here (-EINVAL): such a type (VAR,
       // DATASEC, DECL_TAG, void) cannot be a member's type.

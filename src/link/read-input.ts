@@ -36,6 +36,7 @@ const SHDR_SIZE = 64;
 const SHT_PROGBITS = 1;
 const SHT_REL = 9;
 const SHT_NOBITS = 8;
+const MERGE_GAP = 16 << 10;
 
 function readSparse(fd: number): Uint8Array | undefined {
   const size = fstatSync(fd).size;
@@ -91,19 +92,27 @@ function readSparse(fd: number): Uint8Array | undefined {
     if (end < 0 || end >= names.offset + names.size) return undefined;
     return Buffer.from(out.buffer, out.byteOffset + start, end - start).toString('latin1');
   };
+  // Ranges to read, as [start, end) pairs.
+  const ranges: number[][] = [];
   for (let i = 1; i < shnum; i++) {
     if (i === shstrndx) continue;
     const s = hdr(i);
     if (s.type === SHT_NOBITS) continue;
     const name = nameAt(s.name);
     if (name === undefined) return undefined;
+    if (s.offset < 0 || s.size < 0 || s.offset > size || s.size > size - s.offset) return undefined;
     const dwarf = (s.type === SHT_PROGBITS && name.startsWith('.debug_')) || (s.type === SHT_REL && name.startsWith('.rel.debug_'));
-    if (dwarf && !linked.has(i)) {
-      // Ignored by the linker; only its extent matters (readElf checks it).
-      if (s.offset < 0 || s.size < 0 || s.offset > size || s.size > size - s.offset) return undefined;
-      continue;
-    }
-    if (!fill(s.offset, s.size)) return undefined;
+    // DWARF is ignored by the linker; only its extent matters (readElf checks it).
+    if (!dwarf || linked.has(i)) ranges.push([s.offset, s.offset + s.size]);
+  }
+  // Neighbouring sections are read in one call: a small gap costs less
+  // than another system call.
+  ranges.sort((a, b) => a[0] - b[0]);
+  for (let k = 0; k < ranges.length; ) {
+    const start = ranges[k][0];
+    let end = ranges[k][1];
+    for (k++; k < ranges.length && ranges[k][0] <= end + MERGE_GAP; k++) end = Math.max(end, ranges[k][1]);
+    if (!fill(start, end - start)) return undefined;
   }
   return out;
 }

@@ -189,9 +189,21 @@ export function indexTypeWords(
     const vlen = info & 0xffffff;
     // Record bytes after the common header; words per vlen entry whose first
     // word is a name offset (0: none); which words hold type ids.
-    let extra: number;
+    // Everything per kind is a few numbers set in the switch and used in
+    // one place after it: fixed bytes and bytes per vlen entry; the words
+    // per vlen entry that start with a name offset (0: none); where the
+    // type ids are (first word after the header, stride, count); the one
+    // id of single-reference kinds. An arithmetic or load site first
+    // reached by a late kind (vmlinux ends with DATASECs) would have no
+    // type feedback in the optimised loop and make V8 throw it away.
+    const sot = words[q + 2];
+    let fixed = 0;
+    let per = 0;
     let nameStride = 0;
     let ref = 0;
+    let refFrom = 0;
+    let refStride = 0;
+    let refCount = 0;
     switch (kind) {
       case Kind.Ptr:
       case Kind.Typedef:
@@ -200,37 +212,52 @@ export function indexTypeWords(
       case Kind.Restrict:
       case Kind.TypeTag:
       case Kind.Func:
-        extra = 0;
-        ref = words[q + 2];
+        ref = sot;
         break;
       case Kind.Var:
       case Kind.DeclTag:
-        extra = 4;
-        ref = words[q + 2];
+        fixed = 4;
+        ref = sot;
         break;
       case Kind.Int:
-        extra = 4;
+        fixed = 4;
         break;
       case Kind.Fwd:
       case Kind.Float:
-        extra = 0;
         break;
       case Kind.Array:
-        extra = 12;
+        fixed = 12;
+        refStride = 1;
+        refCount = 2;
         break;
       case Kind.Struct:
       case Kind.Union:
+        per = 12;
+        nameStride = 3;
+        refFrom = 1;
+        refStride = 3;
+        refCount = vlen;
+        break;
       case Kind.Enum64:
-        extra = 12 * vlen;
+        per = 12;
         nameStride = 3;
         break;
       case Kind.Enum:
-      case Kind.FuncProto:
-        extra = 8 * vlen;
+        per = 8;
         nameStride = 2;
         break;
+      case Kind.FuncProto:
+        per = 8;
+        nameStride = 2;
+        ref = sot;
+        refFrom = 1;
+        refStride = 2;
+        refCount = vlen;
+        break;
       case Kind.Datasec:
-        extra = 12 * vlen;
+        per = 12;
+        refStride = 3;
+        refCount = vlen;
         break;
       default: {
         const sizes = recordSizesFor(kind, layout);
@@ -240,9 +267,11 @@ export function indexTypeWords(
             offset: fileOff + p + 4,
           });
         }
-        extra = sizes[0] + sizes[1] * vlen;
+        fixed = sizes[0];
+        per = sizes[1];
       }
     }
+    const extra = fixed + per * vlen;
     if (extra > len - p - 12) {
       throw new BpfkitError(
         'TRUNCATED',
@@ -250,31 +279,22 @@ export function indexTypeWords(
         { typeId: firstId + n, offset: fileOff + p },
       );
     }
-    if (words[q] >= strEnd) badName(words[q], strEnd, firstId + n, fileOff + p);
-    if (ref > maxRef) maxRef = ref;
-    // Names and type ids inside the vlen records.
-    const end = q + 3 + (extra >> 2);
+    const nameOff = words[q];
+    if (nameOff >= strEnd) badName(nameOff, strEnd, firstId + n, fileOff + p);
+    maxRef = ref > maxRef ? ref : maxRef;
+    // Names and type ids inside the vlen records. (Each word is loaded once
+    // into a local: a load run only when a new maximum turns up would have
+    // no feedback either.)
+    const first = q + 3;
     if (nameStride !== 0) {
-      for (let m = q + 3; m < end; m += nameStride) if (words[m] >= strEnd) badName(words[m], strEnd, firstId + n, fileOff + m * 4);
+      for (let m = first, end = first + (extra >> 2); m < end; m += nameStride) {
+        const o = words[m];
+        if (o >= strEnd) badName(o, strEnd, firstId + n, fileOff + m * 4);
+      }
     }
-    switch (kind) {
-      case Kind.Struct:
-      case Kind.Union:
-        for (let m = q + 4; m < end; m += 3) if (words[m] > maxRef) maxRef = words[m];
-        break;
-      case Kind.FuncProto:
-        if (words[q + 2] > maxRef) maxRef = words[q + 2];
-        for (let m = q + 4; m < end; m += 2) if (words[m] > maxRef) maxRef = words[m];
-        break;
-      case Kind.Datasec:
-        for (let m = q + 3; m < end; m += 3) if (words[m] > maxRef) maxRef = words[m];
-        break;
-      case Kind.Array:
-        if (words[q + 3] > maxRef) maxRef = words[q + 3];
-        if (words[q + 4] > maxRef) maxRef = words[q + 4];
-        break;
-      default:
-        break;
+    for (let i = 0, m = first + refFrom; i < refCount; i++, m += refStride) {
+      const t = words[m];
+      maxRef = t > maxRef ? t : maxRef;
     }
     offsets[n++] = p;
     p += 12 + extra;

@@ -35,6 +35,7 @@ export class Linker {
     symbols: [],
     globals: new Map(),
     types: [],
+    names: new Map(),
     inputs: [],
   };
   private readonly paths = new Set<string>();

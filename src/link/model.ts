@@ -142,5 +142,7 @@ export interface LinkState {
   globals: Map<string, GlobalSymbol>;
   /** Output BTF types; id = index + 1. */
   types: BtfType[];
+  /** One string object per BTF name seen in any input (see NameCache). */
+  names: Map<string, string>;
   inputs: string[];
 }

@@ -9,11 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addSection, createElf } from '../../elf/build.js';
-import { SHT_PROGBITS, SHT_STRTAB, SHT_SYMTAB } from '../../elf/constants.js';
 import { readElf } from '../../elf/read.js';
 import { findSection } from '../../elf/sections.js';
-import { writeElf } from '../../elf/write.js';
 import { corpusDir, hasVmlinux, vmlinuxPath, which } from '../../test-support/corpus.js';
 import { formatRaw } from '../dump/raw.js';
 import type { AnyBtfType } from '../types.js';
@@ -22,6 +19,7 @@ import { encodeBtf } from '../encode.js';
 import { Kind } from '../kinds.js';
 import { btfFromBytes } from '../load.js';
 import { dedupBtf } from './index.js';
+import { btfOnlyObject } from './testing/btf-object.js';
 import { shiftIds, withoutOffsets } from './testing/shift.js';
 
 const gzPath = join(corpusDir, 'cilium-ebpf/btf/testdata/vmlinux.btf.gz');
@@ -182,16 +180,6 @@ describe('dedup of already deduplicated kernel BTF', () => {
     }
   }, 120_000);
 });
-
-/** A relocatable BPF object holding only .BTF (and the empty symbol table
- * libbpf's linker requires). */
-function btfOnlyObject(btf: Uint8Array, littleEndian: boolean): Uint8Array {
-  const elf = createElf({ littleEndian });
-  const strtab = addSection(elf, { name: '.strtab', type: SHT_STRTAB, data: new Uint8Array(1) });
-  addSection(elf, { name: '.symtab', type: SHT_SYMTAB, data: new Uint8Array(24), link: strtab.index, info: 1, entsize: 24, addralign: 8 });
-  addSection(elf, { name: '.BTF', type: SHT_PROGBITS, data: btf, addralign: 4 });
-  return writeElf(elf);
-}
 
 /** A copy of `t` with id `id` and every reference passed through `newId`. */
 function renumbered(t: AnyBtfType, id: number, newId: Uint32Array): AnyBtfType {

@@ -130,6 +130,60 @@ describe('dedup of hand-built BTF', () => {
     expect(r.types).toEqual([int('int'), proto, func('f', 2, 1), variable('v', 1), func('f', 2, 0), variable('v', 1)]);
   });
 
+  it('accepts a unit\'s duplicate pointers to one type inside a struct walk', () => {
+    // Copy 2 has two PTRs to the same s0 where copy 1 shares one. The walk
+    // pairs canonical ptr#3 with ptr#6 first; meeting ptr#7 against it is
+    // accepted because both point at the very same id (libbpf's identical
+    // pointer rule, in Debian's 6.1-based libbpf 1.1 as a stable backport).
+    const r = dedup([
+      int('int'),
+      struct('s0', 4, [['a', 1, 0]]),
+      ptr(2),
+      struct('s1', 16, [['p', 3, 0], ['q', 3, 64]]),
+      struct('s0', 4, [['a', 1, 0]]),
+      ptr(5),
+      ptr(5),
+      struct('s1', 16, [['p', 6, 0], ['q', 7, 64]]),
+    ]);
+    expect(r.types).toEqual([int('int'), struct('s0', 4, [['a', 1, 0]]), ptr(2), struct('s1', 16, [['p', 3, 0], ['q', 3, 64]])]);
+  });
+
+  it('but not duplicate pointers to duplicate CONSTs (only the same target id counts)', () => {
+    const s1 = struct('s1', 16, [['p', 4, 0], ['q', 4, 64]]);
+    const r = dedup([
+      int('int'),
+      struct('s0', 4, [['a', 1, 0]]),
+      constOf(2),
+      ptr(3),
+      s1,
+      struct('s0', 4, [['a', 1, 0]]),
+      constOf(6),
+      ptr(7),
+      constOf(6),
+      ptr(9),
+      struct('s1', 16, [['p', 8, 0], ['q', 10, 64]]),
+    ]);
+    // s1#11 stays a second s1; its pointers then dedup onto ptr#4.
+    expect(r.types).toEqual([int('int'), struct('s0', 4, [['a', 1, 0]]), constOf(2), ptr(3), s1, s1]);
+  });
+
+  it('accepts duplicate structs that nest identical duplicates by value', () => {
+    // Copy 2 embeds x#6 and x#8, identical down to identical y#5 / y#7.
+    const r = dedup([
+      int('int'),
+      struct('y', 4, [['a', 1, 0]]),
+      struct('x', 4, [['y', 2, 0]]),
+      struct('s1', 8, [['p', 3, 0], ['q', 3, 32]]),
+      struct('y', 4, [['a', 1, 0]]),
+      struct('x', 4, [['y', 5, 0]]),
+      struct('y', 4, [['a', 1, 0]]),
+      struct('x', 4, [['y', 7, 0]]),
+      struct('s1', 8, [['p', 6, 0], ['q', 8, 32]]),
+    ]);
+    expect(r.types).toHaveLength(4);
+    expect(r.map.slice(5)).toEqual([2, 3, 2, 3, 4]);
+  });
+
   it('dedups modifiers only when their targets are equal', () => {
     const r = dedup([int('int'), constOf(1), ptr(2), int('int'), constOf(4), ptr(5), int('long', 8), constOf(7)]);
     expect(r.types).toEqual([int('int'), constOf(1), ptr(2), int('long', 8), constOf(4)]);

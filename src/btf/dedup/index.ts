@@ -20,7 +20,9 @@ import { TypeView } from './types-view.js';
  * compaction and remapping. FWDs are resolved only where the struct
  * equivalence walk pairs them with a struct (libbpf 1.1 has no separate
  * forward-resolution pass), and an enum forward declaration only merges
- * with an enum of the same size.
+ * with an enum of the same size. The walk accepts a unit's exact duplicate
+ * arrays, structs (nested by value) and pointers (same target id), as the
+ * Debian 6.1 build of libbpf 1.1 does with its stable backports.
  */
 export interface DedupOptions {
   /** Name of the input, for error messages. */

@@ -128,9 +128,9 @@ function step(d: DedupState, candId: number, canonId: number, cur: Cursor): Outc
   const hyp = d.hypot[canonId];
   if (hyp <= MAX_ID) {
     if (hyp === candId) return YES;
-    // Compilers sometimes emit two identical copies of an array or struct
-    // type within one unit and use both; accept those exact copies.
-    return identicalArrays(d, hyp, candId) || identicalStructs(d, hyp, candId) ? YES : NO;
+    // Compilers sometimes emit two identical copies of an array, struct or
+    // pointer type within one unit and use both; accept those exact copies.
+    return identicalArrays(d, hyp, candId) || identicalStructs(d, hyp, candId) || identicalPtrs(d, hyp, candId) ? YES : NO;
   }
   d.hypot[canonId] = candId;
   d.hypotList.push(canonId);
@@ -202,15 +202,34 @@ function identicalArrays(d: DedupState, a: number, b: number): boolean {
   return equalArray(d.view.type(a), d.view.type(b));
 }
 
-/** Same shape and the very same member type ids. */
-function identicalStructs(d: DedupState, a: number, b: number): boolean {
+/**
+ * Same shape, and each member pair the very same type id or (recursively)
+ * identical arrays or structs. Recursion follows members by value only,
+ * which cannot cycle; it is bounded anyway so hostile input cannot exhaust
+ * the stack.
+ */
+function identicalStructs(d: DedupState, a: number, b: number, depth = 0): boolean {
   const x = d.view.type(a);
   const y = d.view.type(b);
   if ((x.kind !== Kind.Struct && x.kind !== Kind.Union) || x.kind !== y.kind) return false;
   if (!shallowEqualStruct(x, y)) return false;
+  if (depth > MAX_IDENTICAL_DEPTH) throw d.error('structs nest too deeply', a);
   const ym = (y as CompositeType).members;
-  for (let i = 0; i < x.members.length; i++) if (x.members[i].type !== ym[i].type) return false;
+  for (let i = 0; i < x.members.length; i++) {
+    const p = x.members[i].type;
+    const q = ym[i].type;
+    if (p !== q && !identicalArrays(d, p, q) && !identicalStructs(d, p, q, depth + 1)) return false;
+  }
   return true;
+}
+
+const MAX_IDENTICAL_DEPTH = 1000;
+
+/** Two pointers to the very same type id. */
+function identicalPtrs(d: DedupState, a: number, b: number): boolean {
+  const x = d.view.type(a);
+  const y = d.view.type(b);
+  return x.kind === Kind.Ptr && y.kind === Kind.Ptr && x.type === y.type;
 }
 
 /**

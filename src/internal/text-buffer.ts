@@ -199,11 +199,11 @@ export function putAscii(b: Uint8Array, p: number, s: string): number {
 
 /** Write an integer 0 <= v < 2^32 in decimal (at most 10 bytes). */
 export function putUint(b: Uint8Array, p: number, v: number): number {
-  if (v < 10) {
-    b[p] = 48 + v;
-    return p + 1;
-  }
-  const digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+  // The digit count comes from one comparison site in a loop, not a chain
+  // of ternaries: a comparison first reached by a large number after V8
+  // optimised this function would have no feedback and deoptimise it.
+  let digits = 1;
+  while (digits < 10 && v >= POW10[digits]) digits++;
   const end = p + digits;
   let q = end;
   while (v >= 10) {
@@ -262,9 +262,15 @@ export function longestString(table: Uint8Array): number {
   const n = table.length;
   for (let i = 0; i < n; i++) {
     if (table[i] === 0) {
-      if (i - start > longest) longest = i - start;
+      const len = i - start;
+      longest = len > longest ? len : longest;
       start = i + 1;
     }
   }
   return n - start > longest ? n - start : longest;
 }
+
+// One call with a value above 2^31 (not a small integer to V8) before any
+// dump runs: otherwise the first such value, met after V8 has optimised
+// putUint on small ones, throws the optimised code away.
+putUint(new Uint8Array(10), 0, 4294967295);

@@ -36,6 +36,12 @@ const EPILOGUE = '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute 
 
 export function dumpC(btf: Btf, opts: DumpCOptions = {}): Uint8Array {
   const table = new TypeTable(btf);
+  const d = dumpTable(table, opts);
+  dumpCHooks.atEnd?.();
+  return d.out.bytes();
+}
+
+function dumpTable(table: TypeTable, opts: DumpCOptions): DumpState {
   const d = new DumpState(table, Math.max(1 << 16, table.top.typeBytes.byteLength), opts.maxBytes ?? DEFAULT_MAX_BYTES);
   markReferenced(d);
   d.out.str(PRELUDE);
@@ -55,8 +61,7 @@ export function dumpC(btf: Btf, opts: DumpCOptions = {}): Uint8Array {
     }
   }
   d.out.str(EPILOGUE);
-  dumpCHooks.atEnd?.();
-  return d.out.bytes();
+  return d;
 }
 
 export function formatC(btf: Btf, opts: DumpCOptions = {}): string {

@@ -12,9 +12,15 @@ export class NameCounter {
   private used = 0;
 
   constructor(private readonly t: TypeTable) {
-    this.keys = new Int32Array(1 << 12);
-    this.hashes = new Int32Array(1 << 12);
-    this.counts = new Int32Array(1 << 12);
+    // Sized so that vmlinux (127k types: 11k tags, 22k typedef and
+    // enumerator names) never grows it: a first growth in the middle of
+    // the dump would reach code V8 compiled without it and deoptimise
+    // every function that inlined bump().
+    let cap = 1 << 12;
+    while (cap < 1 << 16 && cap * 4 < t.count) cap *= 2;
+    this.keys = new Int32Array(cap);
+    this.hashes = new Int32Array(cap);
+    this.counts = new Int32Array(cap);
   }
 
   /** Count one more use of the name at `off`; returns the new count. */

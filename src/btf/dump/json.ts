@@ -13,11 +13,19 @@ export function dumpJson(btf: Btf, opts: DumpOptions = {}): Uint8Array {
   const w = wireOf(btf);
   const out = new TextBuffer(Math.max(1 << 16, w.typeBytes.byteLength * 5));
   out.str('{"types":[');
-  const ids = dumpIds(w, opts);
   const c = new WireCursor(w);
-  for (let i = 0; i < ids.length; i++) {
-    if (i > 0) out.byte(44);
-    jsonType(out, c, ids[i]);
+  if (opts.rootIds !== undefined && opts.rootIds.length > 0) {
+    const ids = dumpIds(w, opts);
+    for (let i = 0; i < ids.length; i++) {
+      if (i > 0) out.byte(44);
+      jsonType(out, c, ids[i]);
+    }
+  } else {
+    // Every own type in id order, without a list of 127k ids first.
+    for (let id = w.firstId, end = w.typeCount; id < end; id++) {
+      if (id > w.firstId) out.byte(44);
+      jsonType(out, c, id);
+    }
   }
   out.str(']}\n');
   return out.bytes();

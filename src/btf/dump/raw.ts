@@ -53,9 +53,14 @@ export function dumpIds(w: BtfWire, opts: DumpOptions): number[] {
 export function dumpRaw(btf: Btf, opts: DumpOptions = {}): Uint8Array {
   const w = wireOf(btf);
   const out = new TextBuffer(Math.max(1 << 16, w.typeBytes.byteLength * 4));
-  const ids = dumpIds(w, opts);
   const c = new WireCursor(w);
-  for (let i = 0; i < ids.length; i++) rawType(out, c, ids[i]);
+  if (opts.rootIds !== undefined && opts.rootIds.length > 0) {
+    const ids = dumpIds(w, opts);
+    for (let i = 0; i < ids.length; i++) rawType(out, c, ids[i]);
+  } else {
+    // Every own type in id order, without a list of 127k ids first.
+    for (let id = w.firstId, end = w.typeCount; id < end; id++) rawType(out, c, id);
+  }
   return out.bytes();
 }
 

@@ -24,7 +24,7 @@ export const int = (name: string, size = 4, signed = true): Spec => ({
   bits: size * 8,
   reservedBits: 0,
 });
-const ref = (kind: Kind.Ptr | Kind.Typedef | Kind.Const | Kind.Volatile, name: string, type: number): Spec => ({ ...common, kind, name, vlen: 0, type });
+export const ref = (kind: Kind.Ptr | Kind.Typedef | Kind.Const | Kind.Volatile | Kind.Restrict | Kind.TypeTag, name: string, type: number): Spec => ({ ...common, kind, name, vlen: 0, type });
 export const ptr = (type: number): Spec => ref(Kind.Ptr, '', type);
 export const typedef = (name: string, type: number): Spec => ref(Kind.Typedef, name, type);
 export const constOf = (type: number): Spec => ref(Kind.Const, '', type);

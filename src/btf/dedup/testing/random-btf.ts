@@ -1,5 +1,5 @@
 import { Kind } from '../../kinds.js';
-import { array, constOf, enumOf, func, funcProto, fwd, int, ptr, struct, typedef, type Spec } from './build.js';
+import { array, constOf, enumOf, func, funcProto, fwd, int, ptr, ref, struct, typedef, type Spec } from './build.js';
 
 /**
  * Test support: random BTF shaped like several compilation units' worth of
@@ -14,7 +14,8 @@ export function randomBtf(seed: number): Spec[] {
   const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const nStructs = 2 + Math.floor(rnd() * 6);
-  type MemberSchema = { name: string; how: 'int' | 'long' | 'ptr' | 'embed' | 'arr' | 'enum' | 'td' | 'cptr' | 'fnptr'; target: number };
+  type How = 'int' | 'long' | 'ptr' | 'embed' | 'arr' | 'enum' | 'td' | 'cptr' | 'fnptr' | 'sarr' | 'vol' | 'tag' | 'flt' | 'e64' | 'anon' | 'bits';
+  type MemberSchema = { name: string; how: How; target: number };
   const schema: { name: string; union: boolean; members: MemberSchema[] }[] = [];
   for (let i = 0; i < nStructs; i++) {
     const members: MemberSchema[] = [];
@@ -22,8 +23,8 @@ export function randomBtf(seed: number): Spec[] {
     for (let m = 0; m < n; m++) {
       // Embedding only structs defined earlier keeps the schema acyclic by
       // value; pointers may go anywhere, self included.
-      const how = pick(['int', 'long', 'ptr', 'ptr', 'arr', 'enum', 'td', 'cptr', 'fnptr', ...(i > 0 ? (['embed'] as const) : [])] as const);
-      members.push({ name: `m${m}`, how, target: how === 'embed' ? Math.floor(rnd() * i) : Math.floor(rnd() * nStructs) });
+      const how: How = pick<How>(['int', 'long', 'ptr', 'ptr', 'arr', 'enum', 'td', 'cptr', 'fnptr', 'vol', 'tag', 'flt', 'e64', 'anon', 'bits', ...(i > 0 ? (['embed', 'sarr'] as const) : [])]);
+      members.push({ name: `m${m}`, how, target: how === 'embed' || how === 'sarr' ? Math.floor(rnd() * i) : Math.floor(rnd() * nStructs) });
     }
     schema.push({ name: rnd() < 0.15 ? '' : `s${i}`, union: rnd() < 0.2, members });
   }
@@ -101,11 +102,48 @@ export function randomBtf(seed: number): Spec[] {
             case 'fnptr':
               t = once(`fn ${m.target}`, () => emit(ptr(emit(funcProto(intId('int', 4, true), [['x', once(`ptr ${m.target}`, () => emit(ptr(structId(m.target, false))))]])))));
               break;
+            case 'sarr':
+              // An array of structs by value: compilers may repeat it.
+              t = once(`sarr ${m.target}`, () => emit(array(structId(m.target, true), intId('__ARRAY_SIZE_TYPE__', 4, false), 2)));
+              size = 32;
+              break;
+            case 'vol':
+              t = once(`vol ${m.target}`, () => emit(ptr(emit(ref(Kind.Volatile, '', once(`restrict`, () => emit(ref(Kind.Restrict, '', intId('long', 8, true)))))))));
+              break;
+            case 'tag':
+              t = once(`tag ${m.target}`, () => emit(ptr(emit(ref(Kind.TypeTag, 'user', structId(m.target, false))))));
+              break;
+            case 'flt':
+              t = once('float', () => emit({ kind: Kind.Float, name: 'double', nameOff: 0, kflag: false, vlen: 0, size: 8 }));
+              break;
+            case 'e64':
+              t = once('e64', () =>
+                emit({ kind: Kind.Enum64, name: 'big', nameOff: 0, kflag: true, size: 8, values: [{ name: 'NEG', nameOff: 0, value: -1n }, { name: 'POS', nameOff: 0, value: rnd() < 0.8 ? 5n : 6n }] }),
+              );
+              break;
+            case 'anon':
+              // typedef of an anonymous struct, as in `typedef struct {...} x_t`.
+              t = once('anon', () => emit(typedef('pair_t', emit(struct('', 8, [['lo', intId('int', 4, true), 0], ['hi', intId('int', 4, true), 32]])))));
+              break;
+            case 'bits': {
+              // A union of bitfields (kind_flag set), by value.
+              const u = struct('', 4, [['f', intId('unsigned int', 4, false), 0], ['g', intId('unsigned int', 4, false), 0]], Kind.Union);
+              if (u.kind === Kind.Union) {
+                u.kflag = true;
+                u.members[0].bitfieldSize = 3;
+                u.members[1].bitsOffset = 3;
+                u.members[1].bitfieldSize = rnd() < 0.9 ? 5 : 6;
+              }
+              t = once('bits', () => emit(u));
+              size = 4;
+              break;
+            }
           }
           members.push([m.name, t, off * 8]);
           off += size;
         }
         out[id - 1] = struct(sc.name, off, members, sc.union ? Kind.Union : Kind.Struct);
+        if (rnd() < 0.2) emit({ kind: Kind.DeclTag, name: 'tagged', nameOff: 0, kflag: false, vlen: 0, type: id, componentIdx: rnd() < 0.5 ? -1 : 0 });
         return id;
       }
     };

@@ -2,7 +2,7 @@ import type { Btf } from '../btf/btf.js';
 import { Kind, LINKAGE_GLOBAL, LINKAGE_STATIC } from '../btf/kinds.js';
 import type { BtfType } from '../btf/types.js';
 import { infoVlen } from '../btf/wire.js';
-import { copyType, copyWireType, NameCache } from './btf-copy.js';
+import { copyType, NameCache, WireCopier } from './btf-copy.js';
 import { linkError } from './errors.js';
 import type { GlobalSymbol, InputObject, LinkState } from './model.js';
 
@@ -52,11 +52,11 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
     }
     return to;
   };
-  const names = w !== undefined ? new NameCache(btf, state.names) : undefined;
-  for (let k = 0; k < added.length; k++) {
-    const srcId = added[k];
-    const id = firstOut + k;
-    state.types.push(w !== undefined ? copyWireType(btf, w, srcId - first, id, map, obj.name, names!) : copyType(btf.type(srcId)!, id, remap, obj.name));
+  if (w !== undefined) {
+    const copier = new WireCopier(btf, w, map, obj.name, new NameCache(btf, state.names));
+    for (let k = 0; k < added.length; k++) state.types.push(copier.copy(added[k] - first, firstOut + k));
+  } else {
+    for (let k = 0; k < added.length; k++) state.types.push(copyType(btf.type(added[k])!, firstOut + k, remap, obj.name));
   }
 
   // A definition in this file replaced an earlier declaration or weak

@@ -60,9 +60,11 @@ function readSparse(fd: number): Uint8Array | undefined {
   const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const u16 = (p: number): number => v.getUint16(p, le);
   const u32 = (p: number): number => v.getUint32(p, le);
+  // -1 for values past 2^53 (any such offset or size is out of range).
   const u64 = (p: number): number => {
-    const x = v.getBigUint64(p, le);
-    return x > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(x);
+    const lo = v.getUint32(le ? p : p + 4, le);
+    const hi = v.getUint32(le ? p + 4 : p, le);
+    return hi >= 0x200000 ? -1 : hi * 0x1_0000_0000 + lo;
   };
 
   const phoff = u64(32);

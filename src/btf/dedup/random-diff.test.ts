@@ -25,7 +25,7 @@ import { randomBtf } from './testing/random-btf.js';
 const bpftool = existsSync('/usr/sbin/bpftool') ? '/usr/sbin/bpftool' : which('bpftool');
 if (bpftool === undefined) console.warn('dedup randomized differential test skipped: bpftool not found');
 
-const SEEDS = 300;
+const SEEDS = 500;
 
 describe.skipIf(bpftool === undefined)('dedup of random BTF matches bpftool gen object', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bpfkit-dedup-random-'));

@@ -211,6 +211,30 @@ describe('dedup of hostile BTF', () => {
   it('a VAR as a member type fails the struct walk (libbpf: -EINVAL)', () =>
     fails([int('int'), variable('v', 1), struct('s', 4, [['m', 2, 0]]), variable('v', 1), struct('s', 4, [['m', 4, 0]])], 4));
 
+  it('many same-shape structs with long different chains hit the walk bound instead of running on', () => {
+    // n structs 'h' { p } each pointing down its own chain of k PTRs to a
+    // distinct int: every h is compared with every earlier one, each walk
+    // going k steps deep before the ints differ: ~n*n*k/2 steps.
+    const n = 60;
+    const k = 200;
+    const specs: Spec[] = [];
+    for (let i = 0; i < n; i++) {
+      specs.push(int(`i${i}`));
+      for (let j = 0; j < k; j++) specs.push(ptr(specs.length));
+      specs.push(struct('h', 8, [['p', specs.length, 0]]));
+    }
+    let err: unknown;
+    try {
+      dedupBtf(btfOf(specs), { maxWalkSteps: 10_000 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BpfkitError);
+    expect((err as BpfkitError).code).toBe('TOO_LARGE');
+    // With the default bound the same input completes: nothing merges.
+    expect(dedupBtf(btfOf(specs)).btf.typeCount).toBe(specs.length + 1);
+  });
+
   it('a 30000-deep pointer chain neither overflows the stack nor merges', () => {
     const n = 30_000;
     const specs: Spec[] = [int('int')];

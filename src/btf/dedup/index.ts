@@ -38,6 +38,14 @@ export interface DedupOptions {
   /** The .BTF.ext that goes with this BTF: with strings 'dedup' its strings
    * are added to the table after the types' (libbpf visits them too). */
   ext?: BtfExt;
+  /**
+   * Bound on the steps of all struct equivalence walks together (libbpf
+   * has none). Checking every same-shape candidate is quadratic, so
+   * hostile BTF could otherwise run for hours; past the bound dedup throws
+   * TOO_LARGE. Default 100M + 500 per type: kernel BTF needs about 4M
+   * (8M when doubled).
+   */
+  maxWalkSteps?: number;
 }
 
 export interface DedupResult {
@@ -72,7 +80,7 @@ function run(btf: Btf, opts: DedupOptions): DedupResult {
   for (let id = view.firstId; id < view.count; id++) own.push(view.ownType(id));
   const strings = opts.strings === 'keep' ? keepStrings(btf) : dedupStrings(btf, own, opts.ext);
 
-  const d = new DedupState(view, opts.file);
+  const d = new DedupState(view, opts.file, opts.maxWalkSteps);
   seedWithBase(d);
   dedupPrimTypes(d);
   dedupStructTypes(d);

@@ -20,6 +20,8 @@ export class DedupState {
   /** Set when an equivalence would need a base FWD turned into a struct. */
   hypotAdjustCanon = false;
   readonly table = new DedupTable();
+  /** Steps left for struct equivalence walks (see DedupOptions). */
+  walkBudget: number;
   private readonly names = new Map<string, number>();
   /** A small number per distinct name, for hashing. */
   readonly nameId = (s: string): number => {
@@ -34,8 +36,10 @@ export class DedupState {
   constructor(
     readonly view: TypeView,
     readonly file: string | undefined,
+    maxWalkSteps: number | undefined,
   ) {
     const n = view.count;
+    this.walkBudget = maxWalkSteps ?? 100_000_000 + 500 * n;
     this.map = new Uint32Array(n).fill(UNPROCESSED);
     this.hypot = new Uint32Array(n).fill(UNPROCESSED);
     this.map[0] = 0;

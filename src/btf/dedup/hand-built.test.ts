@@ -235,6 +235,19 @@ describe('dedup of hostile BTF', () => {
     expect(dedupBtf(btfOf(specs)).btf.typeCount).toBe(specs.length + 1);
   });
 
+  it('many compatible enum declarations hit the bound instead of running on', () => {
+    // Each full enum scans every earlier canonical declaration of its name.
+    const specs: Spec[] = [];
+    for (let i = 0; i < 300; i++) specs.push(enumOf('e', 4, []), enumOf('e', 4, [['A', i]]));
+    let err: unknown;
+    try {
+      dedupBtf(btfOf(specs), { maxWalkSteps: 5_000 });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as BpfkitError).code).toBe('TOO_LARGE');
+  });
+
   it('a 30000-deep pointer chain neither overflows the stack nor merges', () => {
     const n = 30_000;
     const specs: Spec[] = [int('int')];

@@ -39,11 +39,11 @@ export interface DedupOptions {
    * are added to the table after the types' (libbpf visits them too). */
   ext?: BtfExt;
   /**
-   * Bound on the steps of all struct equivalence walks together (libbpf
-   * has none). Checking every same-shape candidate is quadratic, so
+   * Bound on the work of all equivalence walks and candidate scans together
+   * (libbpf has none). Checking every same-shape candidate is quadratic, so
    * hostile BTF could otherwise run for hours; past the bound dedup throws
    * TOO_LARGE. Default 100M + 500 per type: kernel BTF needs about 4M
-   * (8M when doubled).
+   * walk steps (8M when doubled).
    */
   maxWalkSteps?: number;
 }

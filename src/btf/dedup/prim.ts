@@ -33,6 +33,7 @@ export function dedupPrimTypes(d: DedupState): void {
         const cands = table.candidates(key);
         for (let i = cands.length - 1; i >= 0; i--) {
           const cand = cands[i];
+          d.spend(id);
           const c = view.type(cand);
           if (equalEnum(t, c)) {
             newId = cand;
@@ -58,6 +59,9 @@ export function dedupPrimTypes(d: DedupState): void {
 /** The first candidate (in libbpf's order) equal to `t`. */
 export function firstEqual(d: DedupState, key: number, t: BtfType, equal: (a: BtfType, b: ViewType) => boolean): number | undefined {
   const cands = d.table.candidates(key);
-  for (let i = cands.length - 1; i >= 0; i--) if (equal(t, d.view.type(cands[i]))) return cands[i];
+  for (let i = cands.length - 1; i >= 0; i--) {
+    d.spend(t.id);
+    if (equal(t, d.view.type(cands[i]))) return cands[i];
+  }
   return undefined;
 }

@@ -20,7 +20,8 @@ export class DedupState {
   /** Set when an equivalence would need a base FWD turned into a struct. */
   hypotAdjustCanon = false;
   readonly table = new DedupTable();
-  /** Steps left for struct equivalence walks (see DedupOptions). */
+  /** Steps left for equivalence walks and candidate scans (see
+   * DedupOptions.maxWalkSteps). */
   walkBudget: number;
   private readonly names = new Map<string, number>();
   /** A small number per distinct name, for hashing. */
@@ -77,6 +78,16 @@ export class DedupState {
     for (const id of this.hypotList) this.hypot[id] = UNPROCESSED;
     this.hypotList = [];
     this.hypotAdjustCanon = false;
+  }
+
+  /** Charge one step (a walk step or a candidate looked at) to the budget. */
+  spend(typeId: number): void {
+    if (--this.walkBudget < 0) {
+      throw new BpfkitError('TOO_LARGE', 'deduplication takes too many steps (many same-shape types with deep, different type graphs)', {
+        typeId,
+        file: this.file,
+      });
+    }
   }
 
   error(detail: string, typeId: number): BpfkitError {

@@ -1,4 +1,3 @@
-import { BpfkitError } from '../../internal/errors.js';
 import { Kind } from '../kinds.js';
 import type { CompositeType } from '../types.js';
 import { compatArray, compatEnum, compatFnProto, equalArray, equalCommon, equalIntTag, shallowEqualStruct, structKey } from './keys.js';
@@ -124,12 +123,7 @@ function pairAt(f: Frame, i: number, cur: Cursor): void {
 }
 
 function step(d: DedupState, candId: number, canonId: number, cur: Cursor): Outcome {
-  if (--d.walkBudget < 0) {
-    throw new BpfkitError('TOO_LARGE', 'struct equivalence checks take too many steps (many same-shape structs with deep, different type graphs)', {
-      typeId: candId,
-      file: d.file,
-    });
-  }
+  d.spend(candId);
   if (d.resolve(candId) === d.resolve(canonId)) return YES;
   canonId = d.resolveFwd(canonId);
   const hyp = d.hypot[canonId];

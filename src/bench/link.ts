@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
-import { ratio, runAlternating, runOnce, type Command } from './measure.js';
+import { ratio, runAlternating, runOnce, summarize, type Command, type Stats } from './measure.js';
 
 const OBJECTS = 50;
 const CLANG = process.env.CLANG ?? 'clang-19';
@@ -62,9 +62,64 @@ export const linkBench: Benchmark = {
       theirs: { label: 'bpftool', stats: stats[1] },
       ratio: ratio(stats[0], stats[1]),
     });
+    addPhases(res, inputs, join(dir, 'out.phases.o'), ctx);
     return res;
   },
 };
+
+/**
+ * Where the time of one link goes, measured in fresh Node processes (so the
+ * first link is as cold as the CLI's): loading the linker's modules, adding
+ * the inputs (read, check, merge symbols and BTF), finalizing (dedup,
+ * string tables, ELF) and writing. The link is then repeated in the same
+ * process: `first` is the cold link, the median the warm one.
+ */
+function addPhases(res: BenchResult, inputs: string[], out: string, ctx: BenchContext): void {
+  const lib = fileURLToPath(new URL('../link/linker.js', import.meta.url));
+  const script = `
+    const t0 = performance.now();
+    const { Linker } = await import(${JSON.stringify(lib)});
+    const t1 = performance.now();
+    const [out, ...inputs] = process.argv.slice(1);
+    const runs = [];
+    for (let i = 0; i < ${WARM_LINKS}; i++) {
+      const a = performance.now();
+      const l = new Linker({ output: out });
+      for (const f of inputs) l.addFile(f);
+      const b = performance.now();
+      l.finalize();
+      const c = performance.now();
+      l.writeTo(out);
+      runs.push({ add: b - a, finalize: c - b, write: performance.now() - c });
+    }
+    process.stdout.write(JSON.stringify({ load: t1 - t0, runs }));`;
+  const samples: { load: number; runs: { add: number; finalize: number; write: number }[] }[] = [];
+  const n = ctx.runs(5, 2);
+  for (let i = 0; i < n; i++) {
+    ctx.progress(`link: phases ${i + 1}/${n}`);
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, out, ...inputs], { maxBuffer: 1 << 20 });
+    if (r.status !== 0) {
+      res.warnings.push(`link phase probe failed: ${r.stderr.toString().slice(0, 300)}`);
+      return;
+    }
+    samples.push(JSON.parse(r.stdout.toString()) as (typeof samples)[number]);
+  }
+  const cold = (pick: (x: (typeof samples)[number]) => number): Stats => summarize(samples.map(pick));
+  res.singles.push({ case: 'fresh process: import the linker', stats: cold((x) => x.load) });
+  for (const phase of ['add', 'finalize', 'write'] as const) {
+    // Per process: the cold link first, then the warm ones.
+    const stats = summarize(samples.flatMap((x) => x.runs.slice(1).map((r) => r[phase])));
+    stats.first = cold((x) => x.runs[0][phase]).median;
+    res.singles.push({ case: `${phase} (cold = first, warm = median)`, stats });
+  }
+  res.singles.push({
+    case: 'cold link in-process (add + finalize + write)',
+    stats: cold((x) => x.runs[0].add + x.runs[0].finalize + x.runs[0].write),
+    note: 'median of the first link of each fresh process: the CLI run minus Node start-up, module loading and argument parsing',
+  });
+}
+
+const WARM_LINKS = 4;
 
 /** `bpfkit link -o OUT IN...` when the CLI has the command, else the same
  * library call in a fresh Node process (what the command's handler runs). */

@@ -52,27 +52,39 @@ export function copyType(t: AnyBtfType, id: number, map: (ref: number) => number
  * collect, and name comparisons in dedup that succeed on identity.
  */
 export class NameCache {
-  private readonly byOffset = new Map<number, string>();
+  /** By offset: an array while that is small, else a map. */
+  private readonly byOffset: (string | undefined)[] | Map<number, string>;
 
   constructor(
     private readonly btf: Btf,
     private readonly shared: Map<string, string>,
-  ) {}
+  ) {
+    const size = btf.strOffsetBase + btf.strings.size;
+    this.byOffset = size <= MAX_ARRAY_CACHE ? new Array<string | undefined>(size) : new Map();
+  }
 
   get(off: number): string {
-    let s = this.byOffset.get(off);
+    const c = this.byOffset;
+    const hit = Array.isArray(c) ? c[off] : c.get(off);
+    return hit ?? this.miss(off);
+  }
+
+  private miss(off: number): string {
+    const decoded = this.btf.str(off);
+    let s = this.shared.get(decoded);
     if (s === undefined) {
-      const decoded = this.btf.str(off);
-      s = this.shared.get(decoded);
-      if (s === undefined) {
-        this.shared.set(decoded, decoded);
-        s = decoded;
-      }
-      this.byOffset.set(off, s);
+      this.shared.set(decoded, decoded);
+      s = decoded;
     }
+    const c = this.byOffset;
+    if (Array.isArray(c)) c[off] = s;
+    else c.set(off, s);
     return s;
   }
 }
+
+/** Largest string space cached in an array (8 bytes per offset). */
+const MAX_ARRAY_CACHE = 1 << 20;
 
 /**
  * copyType for own types of one input BTF still backed by its wire index,

@@ -1,8 +1,8 @@
 import type { Btf } from '../btf/btf.js';
 import { Kind, LINKAGE_GLOBAL, LINKAGE_STATIC } from '../btf/kinds.js';
 import type { BtfType } from '../btf/types.js';
-import { infoVlen } from '../btf/wire.js';
 import { copyType, NameCache, WireCopier } from './btf-copy.js';
+import { ROLE_DATASEC, ROLE_GLOBAL } from './btf-index.js';
 import { linkError } from './errors.js';
 import type { GlobalSymbol, InputObject, LinkState } from './model.js';
 
@@ -21,16 +21,17 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
   const w = btf.wire;
   const first = btf.firstId;
   const end = btf.typeCount;
+  const roles = obj.btfIndex!.roles;
   // Input ids of the types appended (their output ids follow in order).
   const added: number[] = [];
   const firstOut = state.types.length + 1;
   for (let srcId = first; srcId < end; srcId++) {
-    const kind = w !== undefined ? w.kindOf(srcId) : btf.type(srcId)!.kind;
-    if (kind === Kind.Datasec) continue;
-    let g: GlobalSymbol | null | undefined;
-    if ((kind === Kind.Var || kind === Kind.Func) && linkageOf(btf, srcId) !== LINKAGE_STATIC) {
-      g = state.globals.get(btf.nameOfId(srcId)) ?? null;
-      if (g === null) continue; // a VAR of a skipped section (a duplicate license)
+    const role = roles[srcId];
+    if (role === ROLE_DATASEC) continue;
+    let g: GlobalSymbol | undefined;
+    if (role === ROLE_GLOBAL) {
+      g = state.globals.get(btf.nameOfId(srcId));
+      if (g === undefined) continue; // a VAR of a skipped section (a duplicate license)
       if (g.btfId !== 0) {
         map[srcId] = g.btfId;
         continue;
@@ -39,7 +40,7 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
     const id = firstOut + added.length;
     added.push(srcId);
     map[srcId] = id;
-    if (g) {
+    if (g !== undefined) {
       g.btfId = id;
       if (g.retypeFrom?.file === obj) g.retype = false;
     }
@@ -86,17 +87,6 @@ function nameParams(state: LinkState, protoId: number, btf: Btf, defProtoId: num
   const def = btf.type(defProtoId);
   if (proto?.kind !== Kind.FuncProto || def?.kind !== Kind.FuncProto || proto.params.length !== def.params.length) return;
   proto.params = proto.params.map((p, i) => (def.params[i].name !== '' ? { ...p, name: def.params[i].name } : p));
-}
-
-/** A VAR's or FUNC's linkage, from the wire record when there is one. */
-function linkageOf(btf: Btf, id: number): number {
-  const w = btf.wire;
-  if (w !== undefined) {
-    const q = w.offsets[id - w.firstId] >> 2;
-    return w.kindOf(id) === Kind.Func ? infoVlen(w.words[q + 1]) : w.words[q + 3];
-  }
-  const t = btf.type(id)!;
-  return t.kind === Kind.Var || t.kind === Kind.Func ? t.linkage : LINKAGE_STATIC;
 }
 
 /** The global a non-static VAR/FUNC belongs to; null when it belongs to a

@@ -10,16 +10,23 @@ import { infoKind, infoVlen } from '../btf/wire.js';
  * btf-copy.ts); only the few types looked at are decoded, lazily.
  */
 export interface InputBtfIndex {
+  /** Per type id: ROLE_DATASEC, ROLE_GLOBAL (a non-static VAR or FUNC) or 0. */
+  roles: Uint8Array;
   /** DATASEC ids, ascending. */
   datasecs: number[];
   /** Ids of non-static VARs and FUNCs by name, ascending. */
   globals: Map<string, number[]>;
 }
 
+export const ROLE_DATASEC = 1;
+export const ROLE_GLOBAL = 2;
+
 export function indexInputBtf(btf: Btf): InputBtfIndex {
+  const roles = new Uint8Array(btf.typeCount);
   const datasecs: number[] = [];
   const globals = new Map<string, number[]>();
   const add = (id: number): void => {
+    roles[id] = ROLE_GLOBAL;
     const name = btf.nameOfId(id);
     const list = globals.get(name);
     if (list === undefined) globals.set(name, [id]);
@@ -35,8 +42,10 @@ export function indexInputBtf(btf: Btf): InputBtfIndex {
       const q = offsets[id - first] >> 2;
       const info = words[q + 1];
       const kind = infoKind(info);
-      if (kind === Kind.Datasec) datasecs.push(id);
-      else if (kind === Kind.Func) {
+      if (kind === Kind.Datasec) {
+        roles[id] = ROLE_DATASEC;
+        datasecs.push(id);
+      } else if (kind === Kind.Func) {
         if (infoVlen(info) !== LINKAGE_STATIC) add(id);
       } else if (kind === Kind.Var) {
         if (words[q + 3] !== LINKAGE_STATIC) add(id);
@@ -44,9 +53,11 @@ export function indexInputBtf(btf: Btf): InputBtfIndex {
     }
   } else {
     for (const t of btf) {
-      if (t.kind === Kind.Datasec) datasecs.push(t.id);
-      else if ((t.kind === Kind.Func || t.kind === Kind.Var) && t.linkage !== LINKAGE_STATIC) add(t.id);
+      if (t.kind === Kind.Datasec) {
+        roles[t.id] = ROLE_DATASEC;
+        datasecs.push(t.id);
+      } else if ((t.kind === Kind.Func || t.kind === Kind.Var) && t.linkage !== LINKAGE_STATIC) add(t.id);
     }
   }
-  return { datasecs, globals };
+  return { roles, datasecs, globals };
 }

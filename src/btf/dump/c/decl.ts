@@ -51,7 +51,7 @@ export function emitTypeDecl(d: DumpState, id: number, fname: FieldName, lvl: nu
     if (k === Kind.Ptr || k === Kind.Volatile || k === Kind.Const || k === Kind.Restrict || k === Kind.FuncProto || k === Kind.TypeTag) {
       id = t.words[t.pos[id] + 2];
     } else if (k === Kind.Array) {
-      id = t.arrayElem(id);
+      id = t.words[t.pos[id] + 3];
     } else {
       break;
     }
@@ -166,7 +166,7 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
         dropMods(d, f);
         if (f.cnt === 0) {
           emitName(d, fname, lastWasPtr);
-          out.byte(91).int(t.arrayNelems(id)).byte(93);
+          out.byte(91).int(t.words[t.pos[id] + 5]).byte(93);
           return;
         }
         const multidim = t.kind[top(d, f)] === Kind.Array;
@@ -176,7 +176,7 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
         emitTypeChain(d, f, fname, lvl);
         d.depth--;
         if (!multidim) out.byte(41);
-        out.byte(91).int(t.arrayNelems(id)).byte(93);
+        out.byte(91).int(t.words[t.pos[id] + 5]).byte(93);
         return;
       }
       case Kind.FuncProto: {
@@ -192,18 +192,18 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
         }
         out.byte(40);
         const vlen = (t.words[t.pos[id] + 1] & 0xffff);
-        if (vlen === 0 || (vlen === 1 && t.paramType(id, 0) === 0)) {
+        if (vlen === 0 || (vlen === 1 && t.words[t.pos[id] + 4] === 0)) {
           out.str('void)');
           return;
         }
         for (let i = 0; i < vlen; i++) {
           if (i > 0) out.str(', ');
-          const pt = t.paramType(id, i);
+          const pt = t.words[t.pos[id] + 4 + i * 2];
           if (i === vlen - 1 && pt === 0) {
             out.str('...');
             break;
           }
-          emitTypeDecl(d, pt, t.paramNameOff(id, i), lvl);
+          emitTypeDecl(d, pt, t.words[t.pos[id] + 3 + i * 2], lvl);
         }
         out.byte(41);
         return;

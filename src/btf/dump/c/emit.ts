@@ -92,7 +92,7 @@ function emitInner(d: DumpState, id: number, contId: number): void {
         id = t.words[t.pos[id] + 2];
         continue;
       case Kind.Array:
-        id = t.arrayElem(id);
+        id = t.words[t.pos[id] + 3];
         continue;
       case Kind.Fwd:
         emitFwdDef(d, id);
@@ -116,7 +116,7 @@ function emitInner(d: DumpState, id: number, contId: number): void {
         if (topLevel || !named) {
           const inner = named ? id : contId;
           const vlen = (t.words[t.pos[id] + 1] & 0xffff);
-          for (let j = 0; j < vlen; j++) emitType(d, t.memberType(id, j), inner);
+          for (let j = 0; j < vlen; j++) emitType(d, t.words[t.pos[id] + 4 + j * 3], inner);
         } else if (d.fwdEmitted[id] === 0 && id !== contId) {
           emitStructFwd(d, id);
           out.str(';\n\n');
@@ -134,7 +134,7 @@ function emitInner(d: DumpState, id: number, contId: number): void {
       case Kind.FuncProto: {
         emitType(d, t.words[t.pos[id] + 2], contId);
         const vlen = (t.words[t.pos[id] + 1] & 0xffff);
-        for (let j = 0; j < vlen; j++) emitType(d, t.paramType(id, j), contId);
+        for (let j = 0; j < vlen; j++) emitType(d, t.words[t.pos[id] + 4 + j * 2], contId);
         return;
       }
       default:

@@ -70,8 +70,8 @@ export function formatC(btf: Btf, opts: DumpCOptions = {}): string {
 
 /** btf_dump__dump_type: order id's dependencies, then emit them. */
 function dumpType(d: DumpState, id: number): void {
-  d.queue.length = 0;
+  d.queueLen = 0;
   orderType(d, id, false);
   const q = d.queue;
-  for (let i = 0; i < q.length; i++) emitType(d, q[i], 0);
+  for (let i = 0; i < d.queueLen; i++) emitType(d, q[i], 0);
 }

@@ -40,10 +40,10 @@ export function resolveSize(d: DumpState, id: number): number {
         id = t.words[t.pos[id] + 2];
         continue;
       case Kind.Array: {
-        const n = t.arrayNelems(id);
+        const n = t.words[t.pos[id] + 5];
         if (nelems !== 0 && n > 0xffffffff / nelems) return E2BIG;
         nelems *= n;
-        id = t.arrayElem(id);
+        id = t.words[t.pos[id] + 3];
         continue;
       }
       default:
@@ -77,7 +77,7 @@ export function alignOf(d: DumpState, id: number): number {
         id = t.words[t.pos[id] + 2];
         continue;
       case Kind.Array:
-        id = t.arrayElem(id);
+        id = t.words[t.pos[id] + 3];
         continue;
       case Kind.Struct:
       case Kind.Union:
@@ -100,7 +100,7 @@ function compositeAlign(d: DumpState, id: number): number {
   let max = 1;
   let result = -1;
   for (let j = 0; j < vlen; j++) {
-    const a = alignOf(d, t.memberType(id, j));
+    const a = alignOf(d, t.words[t.pos[id] + 4 + j * 3]);
     if (a <= 0) {
       result = a;
       break;
@@ -122,7 +122,7 @@ export function isPacked(d: DumpState, id: number): boolean {
   const vlen = (t.words[t.pos[id] + 1] & 0xffff);
   let max = 1;
   for (let j = 0; j < vlen; j++) {
-    const a = alignOf(d, t.memberType(id, j));
+    const a = alignOf(d, t.words[t.pos[id] + 4 + j * 3]);
     if (a !== 0 && t.memberBitfieldSize(id, j) === 0 && t.memberBitOffset(id, j) % (8 * a) !== 0) return true;
     if (a > max) max = a;
   }

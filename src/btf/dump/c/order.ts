@@ -43,7 +43,7 @@ function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
         return r;
       }
       case Kind.Array:
-        id = t.arrayElem(id);
+        id = t.words[t.pos[id] + 3];
         throughPtr = false;
         continue;
       case Kind.Struct:
@@ -52,21 +52,21 @@ function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
         if (throughPtr && named) return 0;
         d.order[id] = ORDERING;
         const vlen = (t.words[t.pos[id] + 1] & 0xffff);
-        for (let j = 0; j < vlen; j++) orderType(d, t.memberType(id, j), false);
-        if (named) d.queue.push(id);
+        for (let j = 0; j < vlen; j++) orderType(d, t.words[t.pos[id] + 4 + j * 3], false);
+        if (named) d.enqueue(id);
         d.order[id] = ORDERED;
         return 1;
       }
       case Kind.Enum:
       case Kind.Enum64:
       case Kind.Fwd:
-        if (t.words[t.pos[id]] !== 0 || d.referenced[id] === 0) d.queue.push(id);
+        if (t.words[t.pos[id]] !== 0 || d.referenced[id] === 0) d.enqueue(id);
         d.order[id] = ORDERED;
         return 1;
       case Kind.Typedef: {
         const strong = orderType(d, t.words[t.pos[id] + 2], throughPtr);
         if (throughPtr && strong === 0) return 0;
-        d.queue.push(id);
+        d.enqueue(id);
         d.order[id] = ORDERED;
         return 1;
       }
@@ -79,7 +79,7 @@ function orderInner(d: DumpState, id: number, throughPtr: boolean): number {
       case Kind.FuncProto: {
         let strong = orderType(d, t.words[t.pos[id] + 2], throughPtr);
         const vlen = (t.words[t.pos[id] + 1] & 0xffff);
-        for (let j = 0; j < vlen; j++) if (orderType(d, t.paramType(id, j), throughPtr) > 0) strong = 1;
+        for (let j = 0; j < vlen; j++) if (orderType(d, t.words[t.pos[id] + 4 + j * 2], throughPtr) > 0) strong = 1;
         return strong;
       }
       case Kind.Func:

@@ -42,8 +42,16 @@ export class DumpState {
   readonly typeNames: NameCounter;
   /** typedef names and enumerators seen, with how often. */
   readonly identNames: NameCounter;
-  /** Ids queued by the ordering pass of the current root. */
-  queue: number[] = [];
+  /** Ids queued by the ordering pass of the current root: the first
+   * queueLen entries (the array is reused; truncating it through `length`
+   * for each of 127k roots is a slow runtime call). */
+  readonly queue: number[] = [];
+  queueLen = 0;
+
+  /** Queue id for emission. */
+  enqueue(id: number): void {
+    this.queue[this.queueLen++] = id;
+  }
   /** Declarator chains being printed (frames stacked on one array). */
   readonly declStack: number[] = [];
   declCnt = 0;
@@ -140,14 +148,14 @@ export function markReferenced(d: DumpState): void {
         break;
       case Kind.Array:
         r[t.arrayIndexType(id)] = 1;
-        r[t.arrayElem(id)] = 1;
+        r[t.words[t.pos[id] + 3]] = 1;
         break;
       case Kind.Struct:
       case Kind.Union:
-        for (let j = 0; j < vlen; j++) r[t.memberType(id, j)] = 1;
+        for (let j = 0; j < vlen; j++) r[t.words[t.pos[id] + 4 + j * 3]] = 1;
         break;
       case Kind.FuncProto:
-        for (let j = 0; j < vlen; j++) r[t.paramType(id, j)] = 1;
+        for (let j = 0; j < vlen; j++) r[t.words[t.pos[id] + 4 + j * 2]] = 1;
         break;
       case Kind.Datasec:
         for (let j = 0; j < vlen; j++) r[t.u32(id, 12 + j * 12)] = 1;

@@ -334,4 +334,13 @@ describe('dedup string table', () => {
     expect(r.btf.type(1)!.nameOff).toBe(5);
     expect(r.btf.typeCount).toBe(2);
   });
+
+  it("'keep' leaves offsets that still name the right string, even into a table with repeats", () => {
+    // "int" at 1 and again at 5: libbpf skips the string pass and keeps
+    // name_off as it was, so a type naming the second copy keeps 5.
+    const bytes = new TextEncoder().encode('\0int\0int\0');
+    const t = { ...int('int'), id: 1, nameOff: 5 };
+    const btf = new Btf({ types: [t as never], strings: new StringTable(bytes), littleEndian: true });
+    expect(dedupBtf(btf, { strings: 'keep' }).btf.type(1)!.nameOff).toBe(5);
+  });
 });

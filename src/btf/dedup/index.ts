@@ -87,7 +87,11 @@ function run(btf: Btf, opts: DedupOptions): DedupResult {
   dedupRefTypes(d);
   const { types, typeMap } = compactAndRemap(d);
 
-  const off = (s: string): number => {
+  const keep = opts.strings === 'keep';
+  const off = (s: string, was: number): number => {
+    // Kept tables keep every offset that still names the same string, as
+    // libbpf leaves name_off alone when it skips the string pass.
+    if (keep && strAt(btf, was) === s) return was;
     const o = strings.offsetOf.get(s);
     if (o === undefined) throw new BpfkitError('BAD_VALUE', `name '${s}' is not in the kept string table`, { file: opts.file });
     return o;
@@ -133,23 +137,32 @@ function baseKey(t: BtfType, nid: NameId): number | undefined {
 
 /** Point each name at its offset in the new table (in place: the types
  * are the dedup's own copies). */
-function setNameOffsets(t: BtfType, off: (s: string) => number): void {
-  t.nameOff = off(t.name);
+function setNameOffsets(t: BtfType, off: (s: string, was: number) => number): void {
+  t.nameOff = off(t.name, t.nameOff);
   switch (t.kind) {
     case Kind.Struct:
     case Kind.Union:
-      for (const m of t.members) m.nameOff = off(m.name);
+      for (const m of t.members) m.nameOff = off(m.name, m.nameOff);
       break;
     case Kind.Enum:
-      for (const v of t.values) v.nameOff = off(v.name);
+      for (const v of t.values) v.nameOff = off(v.name, v.nameOff);
       break;
     case Kind.Enum64:
-      for (const v of t.values) v.nameOff = off(v.name);
+      for (const v of t.values) v.nameOff = off(v.name, v.nameOff);
       break;
     case Kind.FuncProto:
-      for (const p of t.params) p.nameOff = off(p.name);
+      for (const p of t.params) p.nameOff = off(p.name, p.nameOff);
       break;
     default:
       break;
+  }
+}
+
+/** The string at a combined-space offset, or undefined when there is none. */
+function strAt(btf: Btf, off: number): string | undefined {
+  try {
+    return btf.str(off);
+  } catch {
+    return undefined;
   }
 }

@@ -11,13 +11,13 @@ import type { DumpState } from './state.js';
  * back out, so that modifiers, pointers, arrays and function prototypes
  * nest the way C spells them.
  *
- * A frame is a window [start, start+cnt) of the shared stack; nested chains
- * (parameters, inline struct members) push their own frames above it.
+ * The chain being printed is the window [d.frameStart, d.frameStart +
+ * d.frameCnt) of the shared stack; nested chains (parameters, inline struct
+ * members) push theirs above it, and emitTypeDecl saves and restores the
+ * window around them. (Kept in DumpState rather than a frame object per
+ * declaration: vmlinux has 200k declarations, and the objects were most of
+ * the dump's garbage.)
  */
-interface Frame {
-  start: number;
-  cnt: number;
-}
 
 /** Entries on the shared declarator stack at most (all nested chains). */
 const MAX_DECL_STACK = 1 << 20;
@@ -56,36 +56,42 @@ export function emitTypeDecl(d: DumpState, id: number, fname: FieldName, lvl: nu
       break;
     }
   }
+  const outerStart = d.frameStart;
+  const outerCnt = d.frameCnt;
+  d.frameStart = start;
+  d.frameCnt = d.declCnt - start;
   d.enter(first);
-  emitTypeChain(d, { start, cnt: d.declCnt - start }, fname, lvl);
+  emitTypeChain(d, fname, lvl);
   d.depth--;
+  d.frameStart = outerStart;
+  d.frameCnt = outerCnt;
   d.declCnt = start;
 }
 
-function top(d: DumpState, f: Frame): number {
-  return d.declStack[f.start + f.cnt - 1];
+function top(d: DumpState): number {
+  return d.declStack[d.frameStart + d.frameCnt - 1];
 }
 
 /** Print const/volatile/restrict that precede a terminal type. */
-function emitMods(d: DumpState, f: Frame): void {
+function emitMods(d: DumpState): void {
   const t = d.t;
-  while (f.cnt > 0) {
-    const k = t.kind[top(d, f)];
+  while (d.frameCnt > 0) {
+    const k = t.kind[top(d)];
     if (k === Kind.Volatile) d.out.str('volatile ');
     else if (k === Kind.Const) d.out.str('const ');
     else if (k === Kind.Restrict) d.out.str('restrict ');
     else return;
-    f.cnt--;
+    d.frameCnt--;
   }
 }
 
 /** Drop modifiers (and type tags) the C syntax has no place for. */
-function dropMods(d: DumpState, f: Frame): void {
+function dropMods(d: DumpState): void {
   const t = d.t;
-  while (f.cnt > 0) {
-    const k = t.kind[top(d, f)];
+  while (d.frameCnt > 0) {
+    const k = t.kind[top(d)];
     if (k !== Kind.Volatile && k !== Kind.Const && k !== Kind.Restrict && k !== Kind.TypeTag) return;
-    f.cnt--;
+    d.frameCnt--;
   }
 }
 
@@ -102,14 +108,14 @@ function emitName(d: DumpState, fname: FieldName, lastWasPtr: boolean): void {
   putName(d, fname);
 }
 
-function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): void {
+function emitTypeChain(d: DumpState, fname: FieldName, lvl: number): void {
   const t = d.t;
   const out = d.out;
   let lastWasPtr = true;
-  while (f.cnt > 0) {
-    const id = d.declStack[f.start + --f.cnt];
+  while (d.frameCnt > 0) {
+    const id = d.declStack[d.frameStart + --d.frameCnt];
     if (id === 0) {
-      emitMods(d, f);
+      emitMods(d);
       out.str('void');
       lastWasPtr = false;
       continue;
@@ -118,18 +124,18 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
     switch (kind) {
       case Kind.Int:
       case Kind.Float:
-        emitMods(d, f);
+        emitMods(d);
         d.name(t.words[t.pos[id]]);
         break;
       case Kind.Struct:
       case Kind.Union:
-        emitMods(d, f);
+        emitMods(d);
         if (t.words[t.pos[id]] === 0) emitStructDef(d, id, lvl);
         else emitStructFwd(d, id);
         break;
       case Kind.Enum:
       case Kind.Enum64:
-        emitMods(d, f);
+        emitMods(d);
         if (t.words[t.pos[id]] === 0) emitEnumDef(d, id, lvl);
         else {
           out.str('enum ');
@@ -137,11 +143,11 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
         }
         break;
       case Kind.Fwd:
-        emitMods(d, f);
+        emitMods(d);
         emitFwdDef(d, id);
         break;
       case Kind.Typedef:
-        emitMods(d, f);
+        emitMods(d);
         putIdentName(d, id);
         break;
       case Kind.Ptr:
@@ -157,34 +163,34 @@ function emitTypeChain(d: DumpState, f: Frame, fname: FieldName, lvl: number): v
         out.str(' restrict');
         break;
       case Kind.TypeTag:
-        emitMods(d, f);
+        emitMods(d);
         out.str(' __attribute__((btf_type_tag("');
         d.name(t.words[t.pos[id]]);
         out.str('")))');
         break;
       case Kind.Array: {
-        dropMods(d, f);
-        if (f.cnt === 0) {
+        dropMods(d);
+        if (d.frameCnt === 0) {
           emitName(d, fname, lastWasPtr);
           out.byte(91).int(t.words[t.pos[id] + 5]).byte(93);
           return;
         }
-        const multidim = t.kind[top(d, f)] === Kind.Array;
+        const multidim = t.kind[top(d)] === Kind.Array;
         if (!lastWasPtr && !isEmpty(d, fname)) out.byte(32);
         if (!multidim) out.byte(40);
         d.enter(id);
-        emitTypeChain(d, f, fname, lvl);
+        emitTypeChain(d, fname, lvl);
         d.depth--;
         if (!multidim) out.byte(41);
         out.byte(91).int(t.words[t.pos[id] + 5]).byte(93);
         return;
       }
       case Kind.FuncProto: {
-        dropMods(d, f);
-        if (f.cnt > 0) {
+        dropMods(d);
+        if (d.frameCnt > 0) {
           out.str(' (');
           d.enter(id);
-          emitTypeChain(d, f, fname, lvl);
+          emitTypeChain(d, fname, lvl);
           d.depth--;
           out.byte(41);
         } else {

@@ -55,6 +55,9 @@ export class DumpState {
   /** Declarator chains being printed (frames stacked on one array). */
   readonly declStack: number[] = [];
   declCnt = 0;
+  /** The chain being printed: declStack[frameStart, frameStart + frameCnt). */
+  frameStart = 0;
+  frameCnt = 0;
   /** btf__align_of results of structs and unions (at most 8; -1: not
    * computed yet, -2: in progress). */
   readonly alignMemo: Int8Array;

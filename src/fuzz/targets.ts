@@ -240,7 +240,10 @@ function afterBtfParse(st: Stages, btf: Btf, base: Btf | undefined, which: CaseI
   // C and TS may refuse BTF that parses (an unsatisfiable type cycle, as
   // bpftool does), but only with a BpfkitError: never a stack overflow.
   if (runDumps(which)) {
-    st.run('btf.dumpC', () => dumpC(btf, { maxBytes: DUMP_MAX_BYTES }));
+    // Every other dump case also exercises newer bpftool's sorted order
+    // and kfunc block (hashes and name chains over hostile records).
+    const modern = which !== undefined && (which.index & 1) === 1;
+    st.run('btf.dumpC', () => dumpC(btf, { maxBytes: DUMP_MAX_BYTES, sort: modern, kfuncs: modern }));
     st.run('btf.dumpTs', () => dumpTs(btf, { maxBytes: DUMP_MAX_BYTES }));
   }
   const types = st.run(

@@ -9,6 +9,9 @@ interface DumpArgs {
   json: boolean;
   base?: string;
   'root-id'?: number[];
+  sort?: boolean;
+  unsorted?: boolean;
+  kfuncs?: boolean;
 }
 
 /** bpftool reads a module's BTF from /sys/kernel/btf/<module> on top of
@@ -36,9 +39,14 @@ export function btfCommand(y: Argv): Argv {
             .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
             .option('base', { type: 'string', describe: 'base BTF for split BTF (module BTF)' })
             .option('root-id', { type: 'number', array: true, describe: 'dump only these type ids (with --format c: and what they need)' })
-            // bpftool 7.1, the reference, always prints C in type id order;
-            // the flag names that order explicitly (newer bpftool sorts by default).
-            .option('unsorted', { type: 'boolean', default: true, describe: 'with --format c: types in id order, as bpftool 7.1 prints them (the default)' }),
+            // bpftool 7.1, the reference, prints C in type id order and
+            // knows no kfuncs; newer bpftool (7.5+) sorts by default and
+            // appends kfunc prototypes. The default here is 7.1's output,
+            // byte for byte; --sort and --kfuncs give the newer one.
+            .option('unsorted', { type: 'boolean', describe: 'with --format c: types in id order, as bpftool 7.1 prints them (the default)' })
+            .option('sort', { type: 'boolean', describe: "with --format c: newer bpftool's stable order (kind rank, then name) instead of id order" })
+            .option('kfuncs', { type: 'boolean', describe: 'with --format c: __ksym/__weak/__bpf_fastcall definitions and an extern prototype per bpf_kfunc-tagged function (newer bpftool)' })
+            .conflicts('sort', 'unsorted'),
         (argv) => runDump(argv as unknown as DumpArgs),
       )
       .demandCommand(1, 'name a btf subcommand'),
@@ -57,7 +65,10 @@ export async function runDump(a: DumpArgs): Promise<void> {
   const basePath = a.base ?? defaultBase(a.file);
   const base: Btf | undefined = basePath !== undefined ? await loadForDump(basePath) : undefined;
   const btf = await loadForDump(a.file, base);
-  const opts = { rootIds: a['root-id'] };
+  const opts = { rootIds: a['root-id'], sort: a.sort === true, kfuncs: a.kfuncs === true };
+  if ((opts.sort || opts.kfuncs) && a.format !== 'c') {
+    throw new BpfkitError('UNSUPPORTED', '--sort and --kfuncs apply to --format c only');
+  }
   if (a.format === 'ts') {
     const { dumpTs } = await import('../../btf/dump/ts/index.js');
     writeStdout(dumpTs(btf, { rootIds: opts.rootIds, source: a.file }));

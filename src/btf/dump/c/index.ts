@@ -1,6 +1,8 @@
 import { BpfkitError } from '../../../internal/errors.js';
 import type { Btf } from '../../btf.js';
 import { emitType } from './emit.js';
+import { emitKfuncBlock, KFUNC_PRELUDE } from './kfuncs.js';
+import { sortedTypeIds } from './sort.js';
 import { orderType } from './order.js';
 import { DumpState, markReferenced } from './state.js';
 import { TypeTable } from './table.js';
@@ -17,6 +19,13 @@ export interface DumpCOptions {
    * throws BpfkitError TOO_LARGE. Absurd bitfield offsets in otherwise valid
    * BTF make libbpf print gigabytes of padding. */
   maxBytes?: number;
+  /** Newer bpftool's (7.5+) order: by kind rank, then name (see sort.ts),
+   * instead of bpftool 7.1's id order. Ignored with rootIds. */
+  sort?: boolean;
+  /** Newer bpftool's kfunc support: `__ksym`/`__weak`/`__bpf_fastcall`
+   * definitions after the prelude and, for a full dump, an `extern`
+   * prototype per `bpf_kfunc`-tagged function at the end (kfuncs.ts). */
+  kfuncs?: boolean;
 }
 
 const DEFAULT_MAX_BYTES = 2 ** 30;
@@ -45,7 +54,9 @@ function dumpTable(table: TypeTable, opts: DumpCOptions): DumpState {
   const d = new DumpState(table, Math.max(1 << 16, table.top.typeBytes.byteLength), opts.maxBytes ?? DEFAULT_MAX_BYTES);
   markReferenced(d);
   d.out.str(PRELUDE);
-  const roots = opts.rootIds !== undefined && opts.rootIds.length > 0 ? opts.rootIds : undefined;
+  if (opts.kfuncs === true) d.out.str(KFUNC_PRELUDE);
+  const given = opts.rootIds !== undefined && opts.rootIds.length > 0 ? opts.rootIds : undefined;
+  const roots = given ?? (opts.sort === true ? sortedTypeIds(table) : undefined);
   const n = roots !== undefined ? roots.length : table.count - 1;
   for (let i = 0; i < n; i++) {
     const id = roots !== undefined ? roots[i] : i + 1;
@@ -60,6 +71,7 @@ function dumpTable(table: TypeTable, opts: DumpCOptions): DumpState {
       throw e;
     }
   }
+  if (opts.kfuncs === true && given === undefined) emitKfuncBlock(d);
   d.out.str(EPILOGUE);
   return d;
 }

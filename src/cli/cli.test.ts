@@ -135,6 +135,18 @@ describe('bpfkit CLI', () => {
     }
   });
 
+  it('btf dump --format c --sort --kfuncs; the flags need --format c and exclude --unsorted', () => {
+    const obj = join(testdataDir, 'obj/kfuncs.bpfel.o');
+    const r = run('btf', 'dump', obj, '--format', 'c', '--sort', '--kfuncs');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('/* BPF kfuncs */\n#ifndef BPF_NO_KFUNC_PROTOTYPES\n');
+    expect(r.stdout.indexOf('enum libbpf_tristate {')).toBeLessThan(r.stdout.indexOf('struct task_struct {'));
+    const plain = run('btf', 'dump', obj, '--format', 'c', '--unsorted');
+    expect(plain.stdout).not.toContain('BPF kfuncs');
+    expect(run('btf', 'dump', obj, '--sort').status).toBe(1);
+    expect(run('btf', 'dump', obj, '--format', 'c', '--sort', '--unsorted').status).toBe(2);
+  });
+
   it('usage errors exit 2', () => {
     expect(run('inspect').status).toBe(2);
     expect(run('no-such-command').status).toBe(2);

@@ -104,3 +104,31 @@ describe('TextBuffer reserve and nlTabs', () => {
     expect(out.toString()).toBe('abcd\n\t\t\tx');
   });
 });
+
+describe('TextBuffer streaming', () => {
+  it('hands full chunks to the sink; the chunks make the whole text; length counts them', () => {
+    const chunks: string[] = [];
+    const out = new TextBuffer(1 << 20).stream((c) => chunks.push(Buffer.from(c).toString('latin1')), 8);
+    let want = '';
+    for (let i = 0; i < 100; i++) {
+      out.str(`w${i} `).int(i * 7);
+      want += `w${i} ${i * 7}`;
+      const b = out.reserve(3);
+      out.pos = putAscii(b, out.pos, '.;\n');
+      want += '.;\n';
+    }
+    out.str('a-string-longer-than-the-chunk');
+    want += 'a-string-longer-than-the-chunk';
+    expect(out.length).toBe(want.length);
+    out.finish();
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.join('')).toBe(want);
+    expect(out.bytes().byteLength).toBe(0);
+  });
+
+  it('maxBytes counts what was streamed', () => {
+    const out = new TextBuffer(4, 20).stream(() => {}, 4);
+    out.str('0123456789').str('0123456789');
+    expect(() => out.str('x')).toThrow(/exceeds the limit of 20 bytes/);
+  });
+});

@@ -16,6 +16,10 @@ export class TextBuffer {
   pos = 0;
   /** The most bytes the text may hold; appending more throws TOO_LARGE. */
   readonly maxBytes: number;
+  /** Where full chunks go when the text is streamed (see `stream`). */
+  private sink: ((chunk: Uint8Array) => void) | undefined;
+  /** Bytes already handed to the sink. */
+  private flushed = 0;
 
   /**
    * `maxBytes` bounds the output (default: unbounded): an append that would
@@ -28,15 +32,50 @@ export class TextBuffer {
     this.buf = new Uint8Array(Math.max(1, Math.min(initialCapacity, maxBytes)));
   }
 
+  /**
+   * Stream the text: whenever the buffer is full its contents go to `sink`
+   * (synchronously, as a view valid only during the call) and the buffer
+   * starts over, so a large dump never holds its whole output. `finish`
+   * hands over the rest. The buffer is cut to `chunkBytes` if larger.
+   */
+  stream(sink: (chunk: Uint8Array) => void, chunkBytes = 1 << 18): this {
+    this.sink = sink;
+    if (this.pos === 0 && this.buf.byteLength > chunkBytes) this.buf = new Uint8Array(chunkBytes);
+    return this;
+  }
+
+  /** Total bytes of text (handed to the sink and still buffered). */
+  get length(): number {
+    return this.flushed + this.pos;
+  }
+
+  /** Hand what is buffered to the sink (no-op when not streaming). */
+  finish(): void {
+    if (this.sink !== undefined && this.pos > 0) {
+      this.sink(this.buf.subarray(0, this.pos));
+      this.flushed += this.pos;
+      this.pos = 0;
+    }
+  }
+
   /** Make room for n more bytes (n exact: the text will hold pos + n). */
   private grow(n: number): void {
-    const need = this.pos + n;
-    if (need > this.maxBytes) {
+    if (this.flushed + this.pos + n > this.maxBytes) {
       throw new BpfkitError('TOO_LARGE', `output exceeds the limit of ${this.maxBytes} bytes`);
     }
+    if (this.sink !== undefined && this.pos > 0) {
+      this.finish();
+      // The buffer must not hold more than the limit leaves: appends that
+      // fit in it are not checked.
+      const room = this.maxBytes - this.flushed;
+      if (n <= this.buf.byteLength && this.buf.byteLength <= room) return;
+      this.buf = new Uint8Array(Math.max(n, Math.min(this.buf.byteLength, room)));
+      return;
+    }
+    const need = this.pos + n;
     let cap = Math.max(1, this.buf.byteLength * 2);
     while (cap < need) cap *= 2;
-    if (cap > this.maxBytes) cap = this.maxBytes;
+    if (cap > this.maxBytes) cap = Math.max(need, this.maxBytes - this.flushed);
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
@@ -144,7 +183,7 @@ export class TextBuffer {
   int(v: number): this {
     if (this.pos + 24 > this.buf.byteLength) {
       // Near the limit, reserve only what the digits need.
-      if (this.pos + 24 > this.maxBytes) return this.str(String(v));
+      if (this.flushed + this.pos + 24 > this.maxBytes) return this.str(String(v));
       this.grow(24);
     }
     const b = this.buf;

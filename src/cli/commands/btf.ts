@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import type { Btf } from '../../btf/btf.js';
 import { BpfkitError } from '../../internal/errors.js';
-import { writeStdout } from '../output.js';
+import { writeAll, writeStdout } from '../output.js';
 
 interface DumpArgs {
   file: string;
@@ -74,7 +74,9 @@ export async function runDump(a: DumpArgs): Promise<void> {
     writeStdout(dumpTs(btf, { rootIds: opts.rootIds, source: a.file }));
   } else if (a.format === 'c') {
     const { dumpC } = await import('../../btf/dump/c/index.js');
-    writeStdout(dumpC(btf, opts));
+    // Streamed: a vmlinux.h is never held whole (and, as with bpftool,
+    // what was printed stays printed if a type fails later).
+    dumpC(btf, { ...opts, sink: (chunk) => writeAll(1, chunk) });
   } else if (a.json || a.format === 'json') {
     const { dumpJson } = await import('../../btf/dump/json.js');
     writeStdout(dumpJson(btf, opts));

@@ -26,9 +26,14 @@ export interface DumpCOptions {
    * definitions after the prelude and, for a full dump, an `extern`
    * prototype per `bpf_kfunc`-tagged function at the end (kfuncs.ts). */
   kfuncs?: boolean;
+  /** Stream the header: chunks go to `sink` as they fill (each a view
+   * valid during the call) and dumpC returns an empty array. A vmlinux.h
+   * then never sits whole in memory. */
+  sink?: (chunk: Uint8Array) => void;
 }
 
 const DEFAULT_MAX_BYTES = 2 ** 30;
+const STREAM_CHUNK = 1 << 18;
 
 /** Called at the end of every dumpC while its working state is still live:
  * the benchmark's memory probe reads process.memoryUsage() here. Unset
@@ -47,11 +52,16 @@ export function dumpC(btf: Btf, opts: DumpCOptions = {}): Uint8Array {
   const table = new TypeTable(btf);
   const d = dumpTable(table, opts);
   dumpCHooks.atEnd?.();
+  d.out.finish();
   return d.out.bytes();
 }
 
 function dumpTable(table: TypeTable, opts: DumpCOptions): DumpState {
-  const d = new DumpState(table, Math.max(1 << 16, table.top.typeBytes.byteLength), opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  // A whole header is about as large as the type section; a streamed one
+  // needs only a chunk.
+  const capacity = opts.sink !== undefined ? STREAM_CHUNK : Math.max(1 << 16, table.top.typeBytes.byteLength);
+  const d = new DumpState(table, capacity, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  if (opts.sink !== undefined) d.out.stream(opts.sink, STREAM_CHUNK);
   markReferenced(d);
   d.out.str(PRELUDE);
   if (opts.kfuncs === true) d.out.str(KFUNC_PRELUDE);

@@ -1,3 +1,4 @@
+import { remapTypeRefs } from '../../type-refs.js';
 import { readElf, readSymbols, SHT_NOBITS, STT_OBJECT, type ElfFile, type ElfSection } from '../../../elf/index.js';
 import { StringTable, StringTableBuilder } from '../../../internal/strings.js';
 import { Btf } from '../../btf.js';
@@ -85,8 +86,7 @@ export function linkerDedupInputOf(objects: { bytes: Uint8Array; file?: string }
     const r = (id: number): number => (id === 0 ? 0 : newId[id]);
     for (const t of btf) {
       if (t.kind === Kind.Datasec) continue;
-      const c = remapIds(structuredClone(t), r);
-      c.id = newId[t.id];
+      const c = remapTypeRefs(t, newId[t.id], r);
       visitNames(c, add);
       out.push(c);
     }
@@ -146,34 +146,6 @@ function placeVars(
     }
     return { type: r(v.type), offset: offset + at, size: v.size };
   });
-}
-
-function remapIds(c: AnyBtfType, r: (id: number) => number): AnyBtfType {
-  switch (c.kind) {
-    case Kind.Struct:
-    case Kind.Union:
-      for (const m of c.members) m.type = r(m.type);
-      break;
-    case Kind.FuncProto:
-      c.returnType = r(c.returnType);
-      for (const p of c.params) p.type = r(p.type);
-      break;
-    case Kind.Array:
-      c.type = r(c.type);
-      c.indexType = r(c.indexType);
-      break;
-    case Kind.Int:
-    case Kind.Enum:
-    case Kind.Enum64:
-    case Kind.Fwd:
-    case Kind.Float:
-    case Kind.Unknown:
-    case Kind.Datasec:
-      break;
-    default:
-      c.type = r(c.type);
-  }
-  return c;
 }
 
 /** Visit a type's strings in libbpf's order (name, then member, enumerator

@@ -45,7 +45,7 @@ const T = {
     returnType: ret,
     params: params.map(([name, type]) => ({ name, nameOff: 0, type })),
   }),
-  func: (id: number, name: string, proto: number): AnyBtfType => ({ id, kind: Kind.Func, name, ...c, vlen: 0, type: proto, linkage: 1 }),
+  func: (id: number, name: string, proto: number): AnyBtfType => ({ id, kind: Kind.Func, name, ...c, type: proto, linkage: 1 }),
   tag: (id: number, name: string, type: number, componentIdx = -1): AnyBtfType => ({ id, kind: Kind.DeclTag, name, ...c, vlen: 0, type, componentIdx }),
 };
 

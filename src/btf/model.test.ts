@@ -217,3 +217,19 @@ describe.skipIf(bpftool === undefined)('hand-built BTF against bpftool', () => {
     });
   }
 });
+
+describe('type index sizing', () => {
+  it('indexes BTF made only of 12-byte records (more records than the first estimate holds)', () => {
+    // int, then 999 pointers each to the previous type: every record is the
+    // 12-byte minimum, so the index must grow past its len/20 start.
+    const types: AnyBtfType[] = [
+      { id: 1, kind: Kind.Int, name: 'int', nameOff: 0, kflag: false, vlen: 0, size: 4, encoding: 1, bitsOffset: 0, bits: 32, reservedBits: 0 },
+    ];
+    for (let id = 2; id <= 1000; id++) types.push({ id, kind: Kind.Ptr, name: '', nameOff: 0, kflag: false, vlen: 0, type: id - 1 });
+    const bytes = encodeBtf(new Btf({ types, strings: new StringTable(new Uint8Array([0])), littleEndian: true }));
+    const btf = parseBtf(bytes);
+    expect(btf.ownCount).toBe(1000);
+    expect(btf.type(1000)).toMatchObject({ kind: Kind.Ptr, type: 999 });
+    expect(btf.type(2)).toMatchObject({ kind: Kind.Ptr, type: 1 });
+  });
+});

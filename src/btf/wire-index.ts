@@ -170,8 +170,13 @@ export function indexTypeWords(
   strSize: number,
   layout: KindLayout[] | undefined,
 ): Uint32Array {
-  // Every record is at least 12 bytes, so this bounds the count.
-  const offsets = new Uint32Array(Math.floor(len / 12) + 1);
+  // Every record is at least 12 bytes, so len / 12 bounds the count; but
+  // kernel BTF averages about 24 bytes a record, and an array sized by the
+  // bound (1 MB for vmlinux) then copied to size would leave that much
+  // garbage behind every parse. Start at len / 20 and grow to the bound
+  // only for BTF with smaller records.
+  const bound = Math.floor(len / 12) + 1;
+  let offsets = new Uint32Array(Math.min(bound, Math.floor(len / 20) + 2));
   const strEnd = strBase + strSize;
   let maxRef = 0;
   let n = 0;
@@ -296,11 +301,17 @@ export function indexTypeWords(
       const t = words[m];
       maxRef = t > maxRef ? t : maxRef;
     }
+    if (n + 1 >= offsets.length) {
+      const more = new Uint32Array(bound);
+      more.set(offsets);
+      offsets = more;
+    }
     offsets[n++] = p;
     p += 12 + extra;
   }
   offsets[n] = p;
-  const out = offsets.slice(0, n + 1);
+  // A view when little is unused; an exact copy otherwise.
+  const out = offsets.length - (n + 1) <= (n + 1) / 4 ? offsets.subarray(0, n + 1) : offsets.slice(0, n + 1);
   // Only now is the last id known; find the first bad reference if any.
   if (maxRef >= firstId + n) checkReferences(words, out, firstId, fileOff);
   return out;

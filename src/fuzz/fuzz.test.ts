@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BpfkitError } from '../internal/errors.js';
-import { MUTATORS } from './mutators.js';
+import { MUTATORS } from './mutators/index.js';
 import { codesSeen, defaultSubjects, formatFailure, formatTally, planCase, runFuzz, type Tally, type TargetRunner } from './run.js';
 import { DUMP_EVERY, TARGETS, classify, runDumps, type StageResult } from './targets.js';
 

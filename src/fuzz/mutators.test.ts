@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseBtf } from '../btf/index.js';
-import { MUTATORS, aimedValue, mutatorByName, readUint, writeUint, type Mutator } from './mutators.js';
+import { MUTATORS, aimedValue, mutatorByName, readUint, writeUint, type Mutator } from './mutators/index.js';
 import { Rng, caseRng } from './rng.js';
 import { loadSubjects, type Subject } from './subjects.js';
 

@@ -18,7 +18,7 @@
  * backstop, and a size past 2 GiB fails as a RangeError (OTHER) anyway.
  */
 import vm from 'node:vm';
-import { GZIP, applicableMutators, type Mutator } from './mutators.js';
+import { GZIP, applicableMutators, type Mutator } from './mutators/index.js';
 import { caseRng, type Rng } from './rng.js';
 import { loadSubjects, type Subject, type SubjectKind } from './subjects.js';
 import { TARGETS, current, hungStage, isBug, runTargets, type Outcome, type StageResult, type Target } from './targets.js';

@@ -1,8 +1,8 @@
 import { putAscii, putCstrJson, putInt32, putUint, TextBuffer } from '../../internal/text-buffer.js';
 import type { Btf } from '../btf.js';
-import { Kind } from '../kinds.js';
 import { dumpIds, enum64Value, intEncodingName, linkageName, safeKindName, WireCursor, type DumpOptions } from './raw.js';
 import { wireOf } from './wire-of.js';
+import { printersByKind } from './printer-table.js';
 
 /**
  * `bpftool -j btf dump file X`, byte for byte as Debian's bpftool 7.1 prints
@@ -192,26 +192,21 @@ const printDeclTag: KindPrinter = (out, c, q, _v, _k, sot) => {
 
 const printNothing: KindPrinter = () => {};
 
-const PRINTERS: KindPrinter[] = [];
-PRINTERS[Kind.Int] = printInt;
-PRINTERS[Kind.Ptr] = printType;
-PRINTERS[Kind.Array] = printArray;
-PRINTERS[Kind.Struct] = printComposite;
-PRINTERS[Kind.Union] = printComposite;
-PRINTERS[Kind.Enum] = printEnum;
-PRINTERS[Kind.Fwd] = printFwd;
-PRINTERS[Kind.Typedef] = printType;
-PRINTERS[Kind.Volatile] = printType;
-PRINTERS[Kind.Const] = printType;
-PRINTERS[Kind.Restrict] = printType;
-PRINTERS[Kind.Func] = printFunc;
-PRINTERS[Kind.FuncProto] = printFuncProto;
-PRINTERS[Kind.Var] = printVar;
-PRINTERS[Kind.Datasec] = printDatasec;
-PRINTERS[Kind.Float] = printSize;
-PRINTERS[Kind.DeclTag] = printDeclTag;
-PRINTERS[Kind.TypeTag] = printType;
-PRINTERS[Kind.Enum64] = printEnum64;
+const PRINTERS = printersByKind<KindPrinter>({
+  int: printInt,
+  ref: printType,
+  array: printArray,
+  composite: printComposite,
+  enum: printEnum,
+  fwd: printFwd,
+  func: printFunc,
+  funcProto: printFuncProto,
+  var: printVar,
+  datasec: printDatasec,
+  float: printSize,
+  declTag: printDeclTag,
+  enum64: printEnum64,
+});
 
 /** `"kind":"KIND","name":` for each kind number. */
 const KIND_HEADS: string[] = [];

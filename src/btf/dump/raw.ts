@@ -1,8 +1,9 @@
 import { putAscii, putCstr, putInt32, putUint, TextBuffer } from '../../internal/text-buffer.js';
 import type { Btf } from '../btf.js';
-import { Kind, KIND_NAMES, MAX_KNOWN_KIND } from '../kinds.js';
+import { KIND_NAMES, MAX_KNOWN_KIND } from '../kinds.js';
 import type { BtfWire } from '../wire-index.js';
 import { wireOf } from './wire-of.js';
+import { printersByKind } from './printer-table.js';
 
 /**
  * `bpftool btf dump file X` (format raw), byte for byte as Debian's bpftool
@@ -249,26 +250,21 @@ const printDeclTag: KindPrinter = (out, c, q, _v, _k, sot) => {
 
 const printNothing: KindPrinter = () => {};
 
-const PRINTERS: KindPrinter[] = [];
-PRINTERS[Kind.Int] = printInt;
-PRINTERS[Kind.Ptr] = printType;
-PRINTERS[Kind.Array] = printArray;
-PRINTERS[Kind.Struct] = printComposite;
-PRINTERS[Kind.Union] = printComposite;
-PRINTERS[Kind.Enum] = printEnum;
-PRINTERS[Kind.Fwd] = printFwd;
-PRINTERS[Kind.Typedef] = printType;
-PRINTERS[Kind.Volatile] = printType;
-PRINTERS[Kind.Const] = printType;
-PRINTERS[Kind.Restrict] = printType;
-PRINTERS[Kind.Func] = printFunc;
-PRINTERS[Kind.FuncProto] = printFuncProto;
-PRINTERS[Kind.Var] = printVar;
-PRINTERS[Kind.Datasec] = printDatasec;
-PRINTERS[Kind.Float] = printSize;
-PRINTERS[Kind.DeclTag] = printDeclTag;
-PRINTERS[Kind.TypeTag] = printType;
-PRINTERS[Kind.Enum64] = printEnum64;
+const PRINTERS = printersByKind<KindPrinter>({
+  int: printInt,
+  ref: printType,
+  array: printArray,
+  composite: printComposite,
+  enum: printEnum,
+  fwd: printFwd,
+  func: printFunc,
+  funcProto: printFuncProto,
+  var: printVar,
+  datasec: printDatasec,
+  float: printSize,
+  declTag: printDeclTag,
+  enum64: printEnum64,
+});
 
 /** `[id] KIND 'name'`, the printer's fields, a newline. */
 const KIND_HEADS: string[] = [];

@@ -62,9 +62,24 @@ export function sortedTypeIds(t: TypeTable): number[] {
   return ids;
 }
 
-/** What a modifier, typedef or decl tag refers to. */
-function refOf(t: TypeTable, id: number): number {
-  return t.sotOf(id);
+/** Where an array, modifier, typedef or decl tag leads (the element or
+ * referenced type) when ranking, naming and hashing follow it; -1 for
+ * other kinds. */
+function chainNext(t: TypeTable, id: number): number {
+  switch (t.kind[id]) {
+    case Kind.Array:
+      return t.arrayElem(id);
+    case Kind.TypeTag:
+    case Kind.Const:
+    case Kind.Ptr:
+    case Kind.Volatile:
+    case Kind.Restrict:
+    case Kind.Typedef:
+    case Kind.DeclTag:
+      return t.sotOf(id);
+    default:
+      return -1;
+  }
 }
 
 function typeRank(t: TypeTable, start: number): number {
@@ -85,23 +100,12 @@ function typeRank(t: TypeTable, start: number): number {
         return named ? 3 : MAX_RANK;
       case Kind.FuncProto:
         return named ? 4 : MAX_RANK;
-      case Kind.Array:
-        if (!named) return MAX_RANK;
-        id = t.arrayElem(id);
-        break;
-      case Kind.TypeTag:
-      case Kind.Const:
-      case Kind.Ptr:
-      case Kind.Volatile:
-      case Kind.Restrict:
-      case Kind.Typedef:
-      case Kind.DeclTag:
-        if (!named) return MAX_RANK;
-        id = refOf(t, id);
-        break;
-      default:
-        return MAX_RANK;
     }
+    // A chain ranks as what it leads to, but only when something on the
+    // way is named: an anonymous array or pointer ranks last.
+    const next = chainNext(t, id);
+    if (next < 0 || !named) return MAX_RANK;
+    id = next;
   }
   return MAX_RANK;
 }
@@ -111,32 +115,18 @@ function typeSortName(t: TypeTable, start: number): string {
   let fromRef = false;
   for (let steps = 0; steps < MAX_CHAIN; steps++) {
     if (id === 0 || id >= t.count) return '';
-    switch (t.kind[id]) {
-      case Kind.Enum:
-      case Kind.Enum64: {
-        let off = t.nameOffOf(id);
-        // an anonymous enum sorts by its first enumerator (not when reached
-        // through a typedef or modifier: then it is the typedef's type)
-        if (!fromRef && off === 0 && t.vlenOf(id) > 0) off = t.u32(id, 12);
-        return t.str(off);
-      }
-      case Kind.Array:
-        id = t.arrayElem(id);
-        fromRef = true;
-        break;
-      case Kind.TypeTag:
-      case Kind.Const:
-      case Kind.Ptr:
-      case Kind.Volatile:
-      case Kind.Restrict:
-      case Kind.Typedef:
-      case Kind.DeclTag:
-        id = refOf(t, id);
-        fromRef = true;
-        break;
-      default:
-        return t.str(t.nameOffOf(id));
+    const k = t.kind[id];
+    if (k === Kind.Enum || k === Kind.Enum64) {
+      let off = t.nameOffOf(id);
+      // an anonymous enum sorts by its first enumerator (not when reached
+      // through a typedef or modifier: then it is the typedef's type)
+      if (!fromRef && off === 0 && t.vlenOf(id) > 0) off = t.u32(id, 12);
+      return t.str(off);
     }
+    const next = chainNext(t, id);
+    if (next < 0) return t.str(t.nameOffOf(id));
+    id = next;
+    fromRef = true;
   }
   return '';
 }
@@ -159,8 +149,8 @@ function nameHash(t: TypeTable, hash: bigint, off: number): bigint {
 
 function disambigHash(t: TypeTable, id: number, members: boolean, depth: number): bigint {
   if (id >= t.count || depth > MAX_CHAIN) return 0n;
-  let hash = id === 0 ? 0n : nameHash(t, 0n, t.nameOffOf(id));
-  if (id === 0) return hash;
+  if (id === 0) return 0n;
+  let hash = nameHash(t, 0n, t.nameOffOf(id));
   const vlen = t.vlenOf(id);
   switch (t.kind[id]) {
     case Kind.Enum:
@@ -177,21 +167,16 @@ function disambigHash(t: TypeTable, id: number, members: boolean, depth: number)
         hash = mix(hash, disambigHash(t, t.memberType(id, i), false, depth + 1));
       }
       break;
-    case Kind.TypeTag:
-    case Kind.Const:
-    case Kind.Ptr:
-    case Kind.Volatile:
-    case Kind.Restrict:
-    case Kind.Typedef:
-    case Kind.DeclTag:
-      hash = mix(hash, disambigHash(t, refOf(t, id), members, depth + 1));
-      break;
     case Kind.Array:
       hash = mix(hash, BigInt(t.arrayNelems(id)));
       hash = mix(hash, disambigHash(t, t.arrayElem(id), members, depth + 1));
       break;
-    default:
+    default: {
+      // modifiers, typedefs and decl tags: what they refer to
+      const next = chainNext(t, id);
+      if (next >= 0) hash = mix(hash, disambigHash(t, next, members, depth + 1));
       break;
+    }
   }
   return hash;
 }

@@ -1,12 +1,14 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseBtf } from '../btf/index.js';
 import { BpfkitError } from '../internal/errors.js';
+import { listFilesRecursive } from '../internal/files.js';
 import { openObject, type BpfObject } from '../object/index.js';
 import { relocateObject } from '../reloc/index.js';
 import { essentialNameIndex } from '../reloc/match.js';
 import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
+import { repoRoot } from './env.js';
 import { summarize, type Stats } from './measure.js';
 
 /**
@@ -86,22 +88,15 @@ function vmlinuxBytes(ctx: BenchContext): Uint8Array | undefined {
 
 /** Every object under testdata/ and the corpus that opens and has CO-RE records. */
 function coreObjects(ctx: BenchContext): BpfObject[] {
-  const roots = [join(ctx.cli, '..', '..', '..', 'testdata'), join(ctx.corpusDir, 'cilium-ebpf')];
+  const files = [...listFilesRecursive(join(repoRoot, 'testdata')), ...listFilesRecursive(join(ctx.corpusDir, 'cilium-ebpf'))];
   const out: BpfObject[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(o|elf)$/.test(name)) {
-        try {
-          const o = openObject(readFileSync(p), { file: p });
-          if (o.coreRelocationCount > 0) out.push(o);
-        } catch (e) {
-          if (!(e instanceof BpfkitError)) throw e;
-        }
-      }
+  for (const p of files.filter((f) => /\.(o|elf)$/.test(f))) {
+    try {
+      const o = openObject(readFileSync(p), { file: p });
+      if (o.coreRelocationCount > 0) out.push(o);
+    } catch (e) {
+      if (!(e instanceof BpfkitError)) throw e;
     }
-  };
-  for (const r of roots) if (existsSync(r)) walk(r);
+  }
   return out;
 }

@@ -10,7 +10,7 @@
  * This file is compiled to dist/fuzz/, so it finds the corpus itself rather
  * than through src/test-support (which the build excludes).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ import {
   type ElfFile,
   type ElfSection,
 } from '../elf/index.js';
+import { listFilesRecursive } from '../internal/files.js';
 
 /** src/fuzz/x.ts and dist/fuzz/x.js both sit two levels below the root. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,15 +107,6 @@ export interface Subject {
   weight?: number;
 }
 
-function walk(dir: string, out: string[]): void {
-  if (!existsSync(dir)) return;
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-}
-
 function shortName(p: string): string {
   return p.startsWith(corpusDir) ? 'corpus/' + relative(corpusDir, p) : relative(repoRoot, p);
 }
@@ -126,9 +118,7 @@ function readFile(p: string): Uint8Array {
 
 /** Every object file of the shared corpus and testdata/obj. */
 export function objectPaths(): string[] {
-  const out: string[] = [];
-  walk(corpusDir, out);
-  walk(testdataObjDir, out);
+  const out = [...listFilesRecursive(corpusDir), ...listFilesRecursive(testdataObjDir)];
   return out.filter((p) => p.endsWith('.o') || p.endsWith('.elf'));
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BpfkitError } from './errors.js';
 
@@ -36,4 +36,20 @@ export function writeBytesAtomic(path: string, data: Uint8Array): void {
     }
     throw new BpfkitError('IO', `cannot write: ${(e as Error).message}`, { file: path });
   }
+}
+
+/** Every file under `dir`, recursively, in sorted order (so that runs over
+ * a corpus do not depend on the file system's order); none when `dir`
+ * does not exist. */
+export function listFilesRecursive(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d).sort()) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
 }

@@ -14,7 +14,7 @@ export interface CoreTarget {
 /** Label of a target file: `5.15.0-91-generic.btf.lz4` -> `5.15.0-91-generic`. */
 export function targetName(path: string): string {
   const b = basename(path);
-  for (const s of [...TARGET_SUFFIXES].sort((x, y) => y.length - x.length)) if (b.endsWith(s)) return b.slice(0, -s.length);
+  for (const s of TARGET_SUFFIXES) if (b.endsWith(s)) return b.slice(0, -s.length);
   return b;
 }
 

@@ -26,6 +26,7 @@ export { calcRelo, ReloError, resolveRelo, type ReloRes, type ResolvedRelo } fro
 export { patchInsn, poisonInsn, POISON_IMM, type PatchOutcome } from './patch.js';
 export { coreFailures, coreReport, formatCoreReport, type CoreReportEntry } from './report.js';
 export { analyzeReachability, type Reachability } from './reach.js';
+export { checkCore } from './check.js';
 export { coreMatrix, formatMatrix, type MatrixCell, type MatrixObject, type MatrixOptions, type MatrixResult } from './matrix.js';
 export { expandCoreTargets, targetName, type CoreTarget } from './targets.js';
 export { generateMinCoreBtf, minCoreBtf, minCoreBtfBytes, readBtfgenObject, type BtfgenObject, type MinCoreBtfOptions, type MinCoreBtfResult } from './btfgen/index.js';

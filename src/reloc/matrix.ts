@@ -11,9 +11,8 @@
 import type { Btf } from '../btf/index.js';
 import { BpfkitError } from '../internal/errors.js';
 import type { BpfObject } from '../object/index.js';
-import { analyzeReachability } from './reach.js';
-import { relocateObject } from './relocate.js';
-import { coreFailures, coreReport, type CoreReportEntry } from './report.js';
+import { checkCore } from './check.js';
+import { coreFailures, type CoreReportEntry } from './report.js';
 import type { CoreTarget } from './targets.js';
 
 export interface MatrixObject {
@@ -68,8 +67,7 @@ export function coreMatrix(objects: readonly MatrixObject[], targets: readonly C
         cells.push({ object: o.name, target: t.name, relocations: 0, poisoned: 0, reachablePoisoned: 0, errors: 0, ok: false, failures: [], targetError });
         continue;
       }
-      const { results, insnsBySection } = relocateObject(o.obj, btf, { onError: 'collect' });
-      const report = coreReport(results, analyzeReachability(o.obj, insnsBySection));
+      const report = checkCore(o.obj, btf);
       const failures = coreFailures(report);
       cells.push({
         object: o.name,

@@ -11,16 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { loadBtf } from '../btf/index.js';
 import { openObjectFile } from '../object/index.js';
 import { hasVmlinux, testdataDir, vmlinuxPath, which } from '../test-support/corpus.js';
-import { analyzeReachability } from './reach.js';
-import { relocateObject } from './relocate.js';
-import { coreFailures, coreReport } from './report.js';
+import { checkCore } from './check.js';
+import { coreFailures } from './report.js';
 
 const core = (f: string): string => join(testdataDir, 'core', f);
 
 function poisonedReach(objPath: string, targetPath: string): Map<string, boolean> {
-  const obj = openObjectFile(objPath);
-  const { results, insnsBySection } = relocateObject(obj, loadBtf(targetPath), { onError: 'collect' });
-  const report = coreReport(results, analyzeReachability(obj, insnsBySection));
+  const report = checkCore(openObjectFile(objPath), loadBtf(targetPath));
   const out = new Map<string, boolean>();
   for (const e of report) if (e.poisoned) out.set(`${e.program} ${e.kind} ${e.localSpec}`, e.reachable!);
   return out;
@@ -49,9 +46,7 @@ describe.each(['bpfel', 'bpfeb'])('reach.bpf.c against target.bpf.c (%s)', (orde
 });
 
 describe.each(['bpfel', 'bpfeb'])('local.bpf.c against target.bpf.c (%s)', (order) => {
-  const obj = openObjectFile(core(`local.${order}.o`));
-  const { results, insnsBySection } = relocateObject(obj, loadBtf(core(`target.${order}.o`)), { onError: 'collect' });
-  const report = coreReport(results, analyzeReachability(obj, insnsBySection));
+  const report = checkCore(openObjectFile(core(`local.${order}.o`)), loadBtf(core(`target.${order}.o`)));
 
   it('guarded reads of `removed` and PURPLE are dead, the signed-grown `small` load is live', () => {
     const poisoned = report.filter((e) => e.poisoned);

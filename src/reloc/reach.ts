@@ -142,10 +142,11 @@ function analyzeFunction(
   while (work.length > 0) {
     const i = work.pop()!;
     const insn = insns[f.insnOffset + i]!;
+    // a jump into the second half of an ld_imm64 leads nowhere
+    if (insn.continuation === true) continue;
     const s = cloneState(states[i]!);
     const next = i + insn.size / 8;
     const cls = insnClass(insn.code);
-    if (insn.continuation === true) continue;
     if (cls === BPF_JMP || cls === BPF_JMP32) {
       const op = insnOp(insn.code);
       if (op === BPF_EXIT && cls === BPF_JMP) continue;

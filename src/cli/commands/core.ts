@@ -41,15 +41,13 @@ export function coreCommand(y: Argv): Argv {
         return;
       }
 
-      const { relocateObject } = await import('../../reloc/relocate.js');
-      const { analyzeReachability } = await import('../../reloc/reach.js');
-      const { coreFailures, coreReport, formatCoreReport } = await import('../../reloc/report.js');
+      const { checkCore } = await import('../../reloc/check.js');
+      const { coreFailures, formatCoreReport } = await import('../../reloc/report.js');
       const target = loadBtf((argv.target as string | undefined) ?? '/sys/kernel/btf/vmlinux', { base });
       const all = [];
       let text = '';
       for (const { name, obj } of objs) {
-        const { results, insnsBySection } = relocateObject(obj, target, { onError: 'collect' });
-        const report = coreReport(results, analyzeReachability(obj, insnsBySection));
+        const report = checkCore(obj, target);
         if (coreFailures(report).length > 0) process.exitCode = 1;
         if (argv.json) all.push(...report.map((e) => (objs.length > 1 ? { object: name, ...e } : e)));
         else text += (objs.length > 1 ? `${name}:\n` : '') + formatCoreReport(report);

@@ -2,15 +2,16 @@ import { BpfkitError } from '../../internal/errors.js';
 import { Btf } from '../btf.js';
 import type { BtfExt } from '../ext/types.js';
 import { Kind } from '../kinds.js';
-import type { BtfType } from '../types.js';
 import { compactAndRemap } from './compact.js';
-import { arrayKey, commonKey, enumKey, fnProtoKey, intTagKey, structKey, type NameId } from './keys.js';
+import { arrayKey, commonKey, enumKey, fnProtoKey, intTagKey, structKey } from './keys.js';
+import { outputTypes, type NameOffset } from './output.js';
 import { dedupPrimTypes } from './prim.js';
+import type { DedupRecords } from './records.js';
+import { buildRecords } from './records-build.js';
 import { dedupRefTypes } from './refs.js';
 import { DedupState } from './state.js';
 import { dedupStrings, keepStrings } from './strings.js';
 import { dedupStructTypes } from './structs.js';
-import { TypeView } from './types-view.js';
 
 /**
  * BTF deduplication as libbpf 1.1's btf__dedup does it (the version behind
@@ -75,28 +76,30 @@ export function dedupBtf(btf: Btf, opts: DedupOptions = {}): DedupResult {
 }
 
 function run(btf: Btf, opts: DedupOptions): DedupResult {
-  const view = new TypeView(btf, opts.file);
-  const own: BtfType[] = [];
-  for (let id = view.firstId; id < view.count; id++) own.push(view.ownType(id));
-  const strings = opts.strings === 'keep' ? keepStrings(btf) : dedupStrings(btf, own, opts.ext);
+  const recs = buildRecords(btf, opts.file);
+  const keep = opts.strings === 'keep';
+  const strings = keep ? keepStrings(btf) : dedupStrings(btf, recs, opts.ext);
 
-  const d = new DedupState(view, opts.file, opts.maxWalkSteps);
+  const d = new DedupState(recs, opts.file, opts.maxWalkSteps);
   seedWithBase(d);
   dedupPrimTypes(d);
   dedupStructTypes(d);
   dedupRefTypes(d);
-  const { types, typeMap } = compactAndRemap(d);
+  const { kept, typeMap } = compactAndRemap(d);
 
-  const keep = opts.strings === 'keep';
-  const off = (s: string, was: number): number => {
-    // Kept tables keep every offset that still names the same string, as
-    // libbpf leaves name_off alone when it skips the string pass.
-    if (keep && strAt(btf, was) === s) return was;
-    const o = strings.offsetOf.get(s);
-    if (o === undefined) throw new BpfkitError('BAD_VALUE', `name '${s}' is not in the kept string table`, { file: opts.file });
-    return o;
-  };
-  for (const t of types) setNameOffsets(t, off);
+  const byNo = strings.offsetOfNo;
+  const nameOff: NameOffset =
+    byNo !== undefined
+      ? (no) => byNo[no]
+      : (_no, s, was) => {
+          // Kept tables keep every offset that still names the same string,
+          // as libbpf leaves name_off alone when it skips the string pass.
+          if (strAt(btf, was) === s) return was;
+          const o = strings.offsetOf.get(s);
+          if (o === undefined) throw new BpfkitError('BAD_VALUE', `name '${s}' is not in the kept string table`, { file: opts.file });
+          return o;
+        };
+  const types = outputTypes(btf, recs, kept, typeMap, nameOff);
   const out = new Btf({ types, strings: strings.table, base: btf.base, littleEndian: btf.littleEndian });
   return { btf: out, typeMap, stringOffset: (s) => strings.offsetOf.get(s) };
 }
@@ -104,57 +107,33 @@ function run(btf: Btf, opts: DedupOptions): DedupResult {
 /** Split BTF: base types are candidates (they come first in every bucket's
  * history), except VAR and DATASEC which are never deduplicated. */
 function seedWithBase(d: DedupState): void {
-  const { view } = d;
-  for (let id = 1; id < view.firstId; id++) {
-    const t = view.type(id);
-    const key = baseKey(t as BtfType, d.nameId);
+  const r = d.recs;
+  for (let id = 1; id < r.firstId; id++) {
+    const key = baseKey(r, id);
     if (key !== undefined) d.table.add(key, id);
   }
 }
 
-function baseKey(t: BtfType, nid: NameId): number | undefined {
-  switch (t.kind) {
+function baseKey(r: DedupRecords, id: number): number | undefined {
+  switch (r.kind(id)) {
     case Kind.Var:
     case Kind.Datasec:
       return undefined;
     case Kind.Int:
     case Kind.DeclTag:
-      return intTagKey(t, nid);
+      return intTagKey(r, id);
     case Kind.Enum:
     case Kind.Enum64:
-      return enumKey(t, nid);
+      return enumKey(r, id);
     case Kind.Struct:
     case Kind.Union:
-      return structKey(t, nid);
+      return structKey(r, id);
     case Kind.Array:
-      return arrayKey(t, nid);
+      return arrayKey(r, id);
     case Kind.FuncProto:
-      return fnProtoKey(t, nid);
+      return fnProtoKey(r, id);
     default:
-      return commonKey(t, nid);
-  }
-}
-
-/** Point each name at its offset in the new table (in place: the types
- * are the dedup's own copies). */
-function setNameOffsets(t: BtfType, off: (s: string, was: number) => number): void {
-  t.nameOff = off(t.name, t.nameOff);
-  switch (t.kind) {
-    case Kind.Struct:
-    case Kind.Union:
-      for (const m of t.members) m.nameOff = off(m.name, m.nameOff);
-      break;
-    case Kind.Enum:
-      for (const v of t.values) v.nameOff = off(v.name, v.nameOff);
-      break;
-    case Kind.Enum64:
-      for (const v of t.values) v.nameOff = off(v.name, v.nameOff);
-      break;
-    case Kind.FuncProto:
-      for (const p of t.params) p.nameOff = off(p.name, p.nameOff);
-      break;
-    default:
-      break;
+      return commonKey(r, id);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Kind } from '../kinds.js';
 import { commonKey, compatEnum, enumKey, equalCommon, equalEnum, equalIntTag, intTagKey, isEnumFwd } from './keys.js';
-import type { ViewType } from './types-view.js';
-import type { BtfType } from '../types.js';
+import type { DedupRecords } from './records.js';
 import type { DedupState } from './state.js';
 
 /**
@@ -12,35 +11,33 @@ import type { DedupState } from './state.js';
  * declaration takes that declaration over (the declaration maps to it).
  */
 export function dedupPrimTypes(d: DedupState): void {
-  const { view, map, table } = d;
-  for (let id = view.firstId; id < view.count; id++) {
-    const t = view.ownType(id);
+  const { recs, map, table } = d;
+  for (let id = recs.firstId; id < recs.count; id++) {
     let newId = id;
     let key: number;
-    switch (t.kind) {
+    switch (recs.kind(id)) {
       case Kind.Int:
-        key = intTagKey(t, d.nameId);
-        newId = firstEqual(d, key, t, equalIntTag) ?? id;
+        key = intTagKey(recs, id);
+        newId = firstEqual(d, key, id, equalIntTag);
         break;
       case Kind.Fwd:
       case Kind.Float:
-        key = commonKey(t, d.nameId);
-        newId = firstEqual(d, key, t, equalCommon) ?? id;
+        key = commonKey(recs, id);
+        newId = firstEqual(d, key, id, equalCommon);
         break;
       case Kind.Enum:
-      case Kind.Enum64:
-        key = enumKey(t, d.nameId);
+      case Kind.Enum64: {
+        key = enumKey(recs, id);
         const cands = table.candidates(key);
         for (let i = cands.length - 1; i >= 0; i--) {
           const cand = cands[i];
           d.spend(id);
-          const c = view.type(cand);
-          if (equalEnum(t, c)) {
+          if (equalEnum(recs, id, cand)) {
             newId = cand;
             break;
           }
-          if (compatEnum(t, c)) {
-            if (isEnumFwd(t)) {
+          if (compatEnum(recs, id, cand)) {
+            if (isEnumFwd(recs, id)) {
               newId = cand;
               break;
             }
@@ -48,6 +45,7 @@ export function dedupPrimTypes(d: DedupState): void {
           }
         }
         break;
+      }
       default:
         continue;
     }
@@ -56,12 +54,12 @@ export function dedupPrimTypes(d: DedupState): void {
   }
 }
 
-/** The first candidate (in libbpf's order) equal to `t`. */
-export function firstEqual(d: DedupState, key: number, t: BtfType, equal: (a: BtfType, b: ViewType) => boolean): number | undefined {
+/** The first candidate (in libbpf's order) equal to `id`, else `id`. */
+export function firstEqual(d: DedupState, key: number, id: number, equal: (r: DedupRecords, a: number, b: number) => boolean): number {
   const cands = d.table.candidates(key);
   for (let i = cands.length - 1; i >= 0; i--) {
-    d.spend(t.id);
-    if (equal(t, d.view.type(cands[i]))) return cands[i];
+    d.spend(id);
+    if (equal(d.recs, id, cands[i])) return cands[i];
   }
-  return undefined;
+  return id;
 }

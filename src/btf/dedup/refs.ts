@@ -1,62 +1,120 @@
 import { Kind } from '../kinds.js';
-import type { BtfType } from '../types.js';
 import { arrayKey, commonKey, equalArray, equalCommon, equalFnProto, equalIntTag, fnProtoKey, intTagKey } from './keys.js';
-import { IN_PROGRESS, MAX_ID, type DedupState } from './state.js';
 import { firstEqual } from './prim.js';
+import { IN_PROGRESS, MAX_ID, type DedupState } from './state.js';
 
 /**
  * Pass 3: reference types (PTR, TYPEDEF, modifiers, TYPE_TAG, FUNC,
  * DECL_TAG, ARRAY, FUNC_PROTO). Each is deduplicated after the types it
  * refers to, depth first from each id in id order, with its references
- * rewritten to their canonical ids first so that plain equality finds
- * duplicates. A reference cycle that no struct breaks is an error (libbpf:
- * -ELOOP). The walk keeps its own stack, so long chains cannot overflow.
+ * rewritten (in its record) to their canonical ids first so that plain
+ * equality finds duplicates. A reference cycle that no struct breaks is an
+ * error (libbpf: -ELOOP). The walk keeps its own stack, so long chains
+ * cannot overflow.
  */
 export function dedupRefTypes(d: DedupState): void {
-  for (let id = d.view.firstId; id < d.view.count; id++) dedupRef(d, id);
+  const walk = new RefWalk(d);
+  for (let id = d.recs.firstId; id < d.recs.count; id++) walk.dedup(id);
 }
 
-interface Frame {
-  id: number;
-  t: BtfType;
-  children: number[];
-  results: number[];
-}
+/** Words per stack frame: type id, index of the next child. */
+const FRAME_WORDS = 2;
 
-function dedupRef(d: DedupState, root: number): number {
-  const stack: Frame[] = [];
-  let ret = 0;
-  /** Either the id's canonical id (in `ret`) or a new frame on the stack. */
-  const enter = (id: number): boolean => {
+class RefWalk {
+  private stack = new Uint32Array(64 * FRAME_WORDS);
+  private top = 0;
+  /** The canonical id of the last type entered or finished. */
+  private ret = 0;
+
+  constructor(private readonly d: DedupState) {}
+
+  dedup(root: number): number {
+    this.top = 0;
+    if (!this.enter(root)) return this.ret;
+    const s = this.d.recs;
+    const w = s.words;
+    while (this.top > 0) {
+      const f = this.top - FRAME_WORDS;
+      const id = this.stack[f];
+      const i = this.stack[f + 1];
+      const o = s.off[id];
+      if (i < childCount(w, o)) {
+        // A child's result is written into this record as soon as it is
+        // known: nothing reads the record of a type still in progress.
+        const at = o + childWord(w, o, i);
+        if (this.enter(w[at])) continue;
+        w[at] = this.ret;
+        this.stack[f + 1] = i + 1;
+        continue;
+      }
+      this.top = f;
+      this.ret = this.finish(id);
+      if (this.top > 0) {
+        const p = this.top - FRAME_WORDS;
+        const po = s.off[this.stack[p]];
+        const pi = this.stack[p + 1];
+        w[po + childWord(w, po, pi)] = this.ret;
+        this.stack[p + 1] = pi + 1;
+      }
+    }
+    return this.ret;
+  }
+
+  /** Either the id's canonical id (in `ret`, returns false) or a new frame
+   * on the stack (returns true). */
+  private enter(id: number): boolean {
+    const d = this.d;
     const m = d.map[id];
     if (m === IN_PROGRESS) throw d.error('reference types form a cycle that no struct or union breaks', id);
     if (m <= MAX_ID) {
-      ret = d.resolve(id);
+      this.ret = d.resolve(id);
       return false;
     }
+    const k = d.recs.kind(id);
+    if (!isRefKind(k)) throw d.error(`type of kind ${k} was left for the reference pass`, id);
     d.map[id] = IN_PROGRESS;
-    const t = d.view.ownType(id);
-    stack.push({ id, t, children: refsOf(d, t, id), results: [] });
-    return true;
-  };
-  if (!enter(root)) return ret;
-  while (stack.length > 0) {
-    const f = stack[stack.length - 1];
-    if (f.results.length < f.children.length) {
-      if (enter(f.children[f.results.length])) continue;
-      f.results.push(ret);
-      continue;
+    if (this.top + FRAME_WORDS > this.stack.length) {
+      const more = new Uint32Array(this.stack.length * 2);
+      more.set(this.stack);
+      this.stack = more;
     }
-    stack.pop();
-    ret = finish(d, f);
-    if (stack.length > 0) stack[stack.length - 1].results.push(ret);
+    this.stack[this.top] = id;
+    this.stack[this.top + 1] = 0;
+    this.top += FRAME_WORDS;
+    return true;
   }
-  return ret;
+
+  private finish(id: number): number {
+    const d = this.d;
+    const r = d.recs;
+    let key: number;
+    let newId: number;
+    switch (r.kind(id)) {
+      case Kind.Array:
+        key = arrayKey(r, id);
+        newId = firstEqual(d, key, id, equalArray);
+        break;
+      case Kind.FuncProto:
+        key = fnProtoKey(r, id);
+        newId = firstEqual(d, key, id, equalFnProto);
+        break;
+      case Kind.DeclTag:
+        key = intTagKey(r, id);
+        newId = firstEqual(d, key, id, equalIntTag);
+        break;
+      default:
+        key = commonKey(r, id);
+        newId = firstEqual(d, key, id, equalCommon);
+        break;
+    }
+    d.map[id] = newId;
+    if (newId === id) d.table.add(key, id);
+    return newId;
+  }
 }
 
-/** The ids a reference type refers to, in the order libbpf visits them. */
-function refsOf(d: DedupState, t: BtfType, id: number): number[] {
-  switch (t.kind) {
+function isRefKind(k: number): boolean {
+  switch (k) {
     case Kind.Const:
     case Kind.Volatile:
     case Kind.Restrict:
@@ -65,47 +123,28 @@ function refsOf(d: DedupState, t: BtfType, id: number): number[] {
     case Kind.Func:
     case Kind.TypeTag:
     case Kind.DeclTag:
-      return [t.type];
     case Kind.Array:
-      return [t.type, t.indexType];
     case Kind.FuncProto:
-      return [t.returnType, ...t.params.map((p) => p.type)];
+      return true;
     default:
-      throw d.error(`type of kind ${t.kind} was left for the reference pass`, id);
+      return false;
   }
 }
 
-function finish(d: DedupState, f: Frame): number {
-  const { t, id, results } = f;
-  const view = d.view;
-  let key: number;
-  let newId = id;
-  switch (t.kind) {
-    case Kind.Array:
-      t.type = results[0];
-      t.indexType = results[1];
-      key = arrayKey(t, d.nameId);
-      newId = firstEqual(d, key, t, equalArray) ?? id;
-      break;
-    case Kind.FuncProto:
-      t.returnType = results[0];
-      for (let i = 0; i < t.params.length; i++) t.params[i].type = results[i + 1];
-      key = fnProtoKey(t, d.nameId);
-      newId = firstEqual(d, key, t, equalFnProto) ?? id;
-      break;
-    case Kind.DeclTag:
-      t.type = results[0];
-      key = intTagKey(t, d.nameId);
-      newId = firstEqual(d, key, t, equalIntTag) ?? id;
-      break;
-    default:
-      if (!('type' in t)) throw d.error('unexpected type in the reference pass', id);
-      t.type = results[0];
-      key = commonKey(t, d.nameId);
-      newId = firstEqual(d, key, t, equalCommon) ?? id;
-      break;
-  }
-  d.map[id] = newId;
-  if (newId === id) d.table.add(key, id);
-  return newId;
+/** How many ids a reference type's record at word `o` refers to. */
+function childCount(w: Uint32Array, o: number): number {
+  const kind = (w[o + 1] >>> 24) & 0x7f;
+  if (kind === Kind.Array) return 2;
+  if (kind === Kind.FuncProto) return (w[o + 1] & 0xffffff) + 1;
+  return 1;
+}
+
+/** Where (words into the record) the i-th of them is, in the order libbpf
+ * visits them: an array's element type then index type; a prototype's
+ * return type then parameter types. */
+function childWord(w: Uint32Array, o: number, i: number): number {
+  const kind = (w[o + 1] >>> 24) & 0x7f;
+  if (kind === Kind.Array) return 3 + i;
+  if (kind === Kind.FuncProto) return i === 0 ? 2 : 2 + 2 * i;
+  return 2;
 }

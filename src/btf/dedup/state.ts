@@ -1,7 +1,7 @@
 import { BpfkitError } from '../../internal/errors.js';
 import { Kind } from '../kinds.js';
+import type { DedupRecords } from './records.js';
 import { DedupTable } from './table.js';
-import type { TypeView } from './types-view.js';
 
 /** libbpf's markers in the id maps (anything above MAX_ID is not an id). */
 export const MAX_ID = 0x7fffffff;
@@ -16,38 +16,29 @@ export const IN_PROGRESS = 0x80000001;
 export class DedupState {
   readonly map: Uint32Array;
   readonly hypot: Uint32Array;
-  hypotList: number[] = [];
+  /** Ids set in `hypot`, so that clearing it costs what filling it did. */
+  readonly hypotList: number[] = [];
   /** Set when an equivalence would need a base FWD turned into a struct. */
   hypotAdjustCanon = false;
   readonly table = new DedupTable();
   /** Steps left for equivalence walks and candidate scans (see
    * DedupOptions.maxWalkSteps). */
   walkBudget: number;
-  private readonly names = new Map<string, number>();
-  /** A small number per distinct name, for hashing. */
-  readonly nameId = (s: string): number => {
-    let n = this.names.get(s);
-    if (n === undefined) {
-      n = this.names.size;
-      this.names.set(s, n);
-    }
-    return n;
-  };
 
   constructor(
-    readonly view: TypeView,
+    readonly recs: DedupRecords,
     readonly file: string | undefined,
     maxWalkSteps: number | undefined,
   ) {
-    const n = view.count;
+    const n = recs.count;
     this.walkBudget = maxWalkSteps ?? 100_000_000 + 500 * n;
     this.map = new Uint32Array(n).fill(UNPROCESSED);
     this.hypot = new Uint32Array(n).fill(UNPROCESSED);
     this.map[0] = 0;
     // Base types are canonical by definition.
-    for (let id = 1; id < view.firstId; id++) this.map[id] = id;
-    for (let id = view.firstId; id < n; id++) {
-      const k = view.ownType(id).kind;
+    for (let id = 1; id < recs.firstId; id++) this.map[id] = id;
+    for (let id = recs.firstId; id < n; id++) {
+      const k = recs.kind(id);
       // VAR and DATASEC are never deduplicated.
       if (k === Kind.Var || k === Kind.Datasec) this.map[id] = id;
     }
@@ -59,24 +50,29 @@ export class DedupState {
 
   /** Follow `map` to the canonical id. Bounded: a corrupt chain would loop. */
   resolve(id: number): number {
+    const map = this.map;
+    let next = map[id];
+    if (next === id || next > MAX_ID) return id;
     let steps = 0;
-    while (this.map[id] <= MAX_ID && this.map[id] !== id) {
-      id = this.map[id];
-      if (++steps > this.map.length) throw this.error('the type map has a cycle', id);
-    }
+    do {
+      id = next;
+      next = map[id];
+      if (++steps > map.length) throw this.error('the type map has a cycle', id);
+    } while (next <= MAX_ID && next !== id);
     return id;
   }
 
   /** A FWD resolves to what it maps to only when that is no longer a FWD. */
   resolveFwd(id: number): number {
-    if (this.view.type(id).kind !== Kind.Fwd) return id;
+    if (this.recs.kind(id) !== Kind.Fwd) return id;
     const r = this.resolve(id);
-    return this.view.type(r).kind !== Kind.Fwd ? r : id;
+    return this.recs.kind(r) !== Kind.Fwd ? r : id;
   }
 
   clearHypot(): void {
-    for (const id of this.hypotList) this.hypot[id] = UNPROCESSED;
-    this.hypotList = [];
+    const list = this.hypotList;
+    for (let i = 0; i < list.length; i++) this.hypot[list[i]] = UNPROCESSED;
+    list.length = 0;
     this.hypotAdjustCanon = false;
   }
 

@@ -1,8 +1,7 @@
 import { StringTable, StringTableBuilder, decodeLatin1 } from '../../internal/strings.js';
 import type { Btf } from '../btf.js';
 import type { BtfExt } from '../ext/types.js';
-import { Kind } from '../kinds.js';
-import type { BtfType } from '../types.js';
+import { nameStride, type DedupRecords } from './records.js';
 
 /**
  * The string pass. libbpf builds a fresh string set by visiting every
@@ -18,9 +17,12 @@ export interface DedupedStrings {
   table: StringTable;
   /** Offset (in the combined string space) of each string. */
   offsetOf: Map<string, number>;
+  /** The same by string number of the records (-1: not in the table);
+   * only from dedupStrings. */
+  offsetOfNo?: Int32Array;
 }
 
-export function dedupStrings(btf: Btf, own: readonly BtfType[], ext: BtfExt | undefined): DedupedStrings {
+export function dedupStrings(btf: Btf, recs: DedupRecords, ext: BtfExt | undefined): DedupedStrings {
   const base = btf.base;
   const split = base !== undefined;
   const baseOffsets = split ? stringOffsets(base) : undefined;
@@ -30,37 +32,33 @@ export function dedupStrings(btf: Btf, own: readonly BtfType[], ext: BtfExt | un
   const builder = new StringTableBuilder();
   const shift = split ? 1 : 0;
   const offsetOf = new Map<string, number>([['', 0]]);
+  const offsetOfNo = new Int32Array(recs.strs.length).fill(-1);
+  offsetOfNo[0] = 0;
 
-  const visit = (s: string): void => {
-    // Empty names are offset 0 (libbpf leaves offset 0 alone and maps any
-    // other empty string to the existing "" at 0).
-    if (offsetOf.has(s)) return;
+  const place = (s: string): number => {
     const inBase = baseOffsets?.get(s);
-    offsetOf.set(s, inBase ?? strBase + builder.add(s) - shift);
+    const off = inBase ?? strBase + builder.add(s) - shift;
+    offsetOf.set(s, off);
+    return off;
+  };
+  // Empty names are offset 0 (libbpf leaves offset 0 alone and maps any
+  // other empty string to the existing "" at 0): string number 0 is ''.
+  const visit = (no: number): void => {
+    if (offsetOfNo[no] < 0) offsetOfNo[no] = place(recs.strs[no]);
   };
 
-  for (const t of own) {
-    visit(t.name);
-    switch (t.kind) {
-      case Kind.Struct:
-      case Kind.Union:
-        for (const m of t.members) visit(m.name);
-        break;
-      case Kind.Enum:
-      case Kind.Enum64:
-        for (const v of t.values) visit(v.name);
-        break;
-      case Kind.FuncProto:
-        for (const p of t.params) visit(p.name);
-        break;
-      default:
-        break;
-    }
+  const w = recs.words;
+  for (let id = recs.firstId; id < recs.count; id++) {
+    const o = recs.off[id];
+    visit(w[o]);
+    const stride = nameStride(recs.kind(id));
+    if (stride === 0) continue;
+    for (let m = o + 3, end = m + stride * recs.vlen(id); m < end; m += stride) visit(w[m]);
   }
-  if (ext !== undefined) for (const s of extStrings(ext)) visit(s);
+  if (ext !== undefined) for (const s of extStrings(ext)) if (!offsetOf.has(s)) place(s);
   let bytes = builder.finish();
   if (split) bytes = bytes.subarray(1);
-  return { table: new StringTable(bytes), offsetOf };
+  return { table: new StringTable(bytes), offsetOf, offsetOfNo };
 }
 
 /** The strings .BTF.ext refers to, in the order libbpf visits them. */

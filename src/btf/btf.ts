@@ -24,7 +24,9 @@ export class Btf {
   /** Layout section entries, when the BTF carries one. */
   readonly layout: KindLayout[] | undefined;
   private wireIndex: BtfWire | undefined;
-  private decoded: (AnyBtfType | undefined)[];
+  /** Types decoded so far, by index; allocated on the first decode (an
+   * array of 126k slots is 0.5 MB that a dump from the wire never uses). */
+  private decoded: (AnyBtfType | undefined)[] | undefined;
   private list: AnyBtfType[] | undefined;
   private byName: Map<string, number[]> | undefined;
   private readonly nameOf: NameOf;
@@ -45,7 +47,6 @@ export class Btf {
     this.layout = init.layout;
     this.wireIndex = init.wire;
     this.list = init.types;
-    this.decoded = init.wire !== undefined ? new Array(init.wire.count) : [];
     const baseBtf = this.base;
     this.nameOf =
       init.wire !== undefined
@@ -67,9 +68,9 @@ export class Btf {
     if (this.list === undefined) {
       const w = this.wireIndex!;
       const out: AnyBtfType[] = new Array(w.count);
-      for (let i = 0; i < w.count; i++) out[i] = this.decoded[i] ?? decodeType(w, i, this.nameOf);
+      for (let i = 0; i < w.count; i++) out[i] = this.decoded?.[i] ?? decodeType(w, i, this.nameOf);
       this.list = out;
-      this.decoded = [];
+      this.decoded = undefined;
     }
     this.wireIndex = undefined;
     this.byName = undefined;
@@ -104,10 +105,11 @@ export class Btf {
     if (id >= first && id < this.typeCount) {
       const i = id - first;
       if (this.list !== undefined) return this.list[i];
-      let t = this.decoded[i];
+      const decoded = (this.decoded ??= new Array<AnyBtfType | undefined>(this.wireIndex!.count).fill(undefined));
+      let t = decoded[i];
       if (t === undefined) {
         t = decodeType(this.wireIndex!, i, this.nameOf);
-        this.decoded[i] = t;
+        decoded[i] = t;
       }
       return t;
     }
@@ -126,7 +128,7 @@ export class Btf {
     if (id >= first && id < this.typeCount) {
       const i = id - first;
       const w = this.wireIndex;
-      if (this.list === undefined && w !== undefined && this.decoded[i] === undefined) return this.nameOf(w.u32(w.offsets[i]!));
+      if (this.list === undefined && w !== undefined && this.decoded?.[i] === undefined) return this.nameOf(w.u32(w.offsets[i]!));
       return this.type(id)!.name;
     }
     if (id < first && this.base !== undefined) return this.base.nameOfId(id);

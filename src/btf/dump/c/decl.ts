@@ -49,9 +49,9 @@ export function emitTypeDecl(d: DumpState, id: number, fname: FieldName, lvl: nu
     if (id === 0) break;
     const k = t.kind[id];
     if (k === Kind.Ptr || k === Kind.Volatile || k === Kind.Const || k === Kind.Restrict || k === Kind.FuncProto || k === Kind.TypeTag) {
-      id = t.words[t.pos[id] + 2];
+      id = t.words[(t.pos[id] >> 2) + 2];
     } else if (k === Kind.Array) {
-      id = t.words[t.pos[id] + 3];
+      id = t.words[(t.pos[id] >> 2) + 3];
     } else {
       break;
     }
@@ -125,18 +125,18 @@ function emitTypeChain(d: DumpState, fname: FieldName, lvl: number): void {
       case Kind.Int:
       case Kind.Float:
         emitMods(d);
-        d.name(t.words[t.pos[id]]);
+        d.name(t.words[(t.pos[id] >> 2)]);
         break;
       case Kind.Struct:
       case Kind.Union:
         emitMods(d);
-        if (t.words[t.pos[id]] === 0) emitStructDef(d, id, lvl);
+        if (t.words[(t.pos[id] >> 2)] === 0) emitStructDef(d, id, lvl);
         else emitStructFwd(d, id);
         break;
       case Kind.Enum:
       case Kind.Enum64:
         emitMods(d);
-        if (t.words[t.pos[id]] === 0) emitEnumDef(d, id, lvl);
+        if (t.words[(t.pos[id] >> 2)] === 0) emitEnumDef(d, id, lvl);
         else {
           out.str('enum ');
           putTypeName(d, id);
@@ -165,14 +165,14 @@ function emitTypeChain(d: DumpState, fname: FieldName, lvl: number): void {
       case Kind.TypeTag:
         emitMods(d);
         out.str(' __attribute__((btf_type_tag("');
-        d.name(t.words[t.pos[id]]);
+        d.name(t.words[(t.pos[id] >> 2)]);
         out.str('")))');
         break;
       case Kind.Array: {
         dropMods(d);
         if (d.frameCnt === 0) {
           emitName(d, fname, lastWasPtr);
-          out.byte(91).int(t.words[t.pos[id] + 5]).byte(93);
+          out.byte(91).int(t.words[(t.pos[id] >> 2) + 5]).byte(93);
           return;
         }
         const multidim = t.kind[top(d)] === Kind.Array;
@@ -182,7 +182,7 @@ function emitTypeChain(d: DumpState, fname: FieldName, lvl: number): void {
         emitTypeChain(d, fname, lvl);
         d.depth--;
         if (!multidim) out.byte(41);
-        out.byte(91).int(t.words[t.pos[id] + 5]).byte(93);
+        out.byte(91).int(t.words[(t.pos[id] >> 2) + 5]).byte(93);
         return;
       }
       case Kind.FuncProto: {
@@ -197,19 +197,19 @@ function emitTypeChain(d: DumpState, fname: FieldName, lvl: number): void {
           emitName(d, fname, lastWasPtr);
         }
         out.byte(40);
-        const vlen = (t.words[t.pos[id] + 1] & 0xffff);
-        if (vlen === 0 || (vlen === 1 && t.words[t.pos[id] + 4] === 0)) {
+        const vlen = (t.words[(t.pos[id] >> 2) + 1] & 0xffff);
+        if (vlen === 0 || (vlen === 1 && t.words[(t.pos[id] >> 2) + 4] === 0)) {
           out.str('void)');
           return;
         }
         for (let i = 0; i < vlen; i++) {
           if (i > 0) out.str(', ');
-          const pt = t.words[t.pos[id] + 4 + i * 2];
+          const pt = t.words[(t.pos[id] >> 2) + 4 + i * 2];
           if (i === vlen - 1 && pt === 0) {
             out.str('...');
             break;
           }
-          emitTypeDecl(d, pt, t.words[t.pos[id] + 3 + i * 2], lvl);
+          emitTypeDecl(d, pt, t.words[(t.pos[id] >> 2) + 3 + i * 2], lvl);
         }
         out.byte(41);
         return;

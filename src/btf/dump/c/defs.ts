@@ -14,12 +14,12 @@ import type { DumpState } from './state.js';
 export function emitStructFwd(d: DumpState, id: number): void {
   const t = d.t;
   d.out.str(t.kind[id] === Kind.Struct ? 'struct' : 'union');
-  if (t.words[t.pos[id]] !== 0) d.out.byte(32);
+  if (t.words[(t.pos[id] >> 2)] !== 0) d.out.byte(32);
   putTypeName(d, id);
 }
 
 export function emitFwdDef(d: DumpState, id: number): void {
-  d.out.str((d.t.words[d.t.pos[id] + 1] >>> 31) !== 0 ? 'union ' : 'struct ');
+  d.out.str((d.t.words[(d.t.pos[id] >> 2) + 1] >>> 31) !== 0 ? 'union ' : 'struct ');
   putTypeName(d, id);
 }
 
@@ -27,7 +27,7 @@ export function emitStructDef(d: DumpState, id: number, lvl: number): void {
   const t = d.t;
   const out = d.out;
   const isStruct = t.kind[id] === Kind.Struct;
-  const vlen = (t.words[t.pos[id] + 1] & 0xffff);
+  const vlen = (t.words[(t.pos[id] >> 2) + 1] & 0xffff);
   const align = alignOf(d, id);
   const packed = isStruct && isPacked(d, id);
   emitStructFwd(d, id);
@@ -36,7 +36,7 @@ export function emitStructDef(d: DumpState, id: number, lvl: number): void {
   let prevBitfield = false;
   // Members read straight from the record: name, type, offset word each.
   const words = t.words;
-  const q = t.pos[id];
+  const q = (t.pos[id] >> 2);
   const kflag = words[q + 1] >>> 31 !== 0;
   const inner = lvl + 1;
   for (let m = q + 3, end = q + 3 + 3 * vlen; m < end; m += 3) {
@@ -59,8 +59,8 @@ export function emitStructDef(d: DumpState, id: number, lvl: number): void {
     }
     out.byte(59);
   }
-  if (isStruct) emitBitPadding(d, off, t.words[t.pos[id] + 2] * 8, align, false, lvl + 1);
-  if (vlen !== 0 || t.words[t.pos[id] + 2] !== 0) {
+  if (isStruct) emitBitPadding(d, off, t.words[(t.pos[id] >> 2) + 2] * 8, align, false, lvl + 1);
+  if (vlen !== 0 || t.words[(t.pos[id] >> 2) + 2] !== 0) {
     newline(out, lvl);
   }
   out.byte(125);
@@ -70,13 +70,13 @@ export function emitStructDef(d: DumpState, id: number, lvl: number): void {
 export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
   const t = d.t;
   const out = d.out;
-  const vlen = (t.words[t.pos[id] + 1] & 0xffff);
+  const vlen = (t.words[(t.pos[id] >> 2) + 1] & 0xffff);
   out.str('enum');
-  if (t.words[t.pos[id]] !== 0) out.byte(32);
+  if (t.words[(t.pos[id] >> 2)] !== 0) out.byte(32);
   putTypeName(d, id);
   if (vlen === 0) return;
   out.str(' {');
-  const signed = (t.words[t.pos[id] + 1] >>> 31) !== 0;
+  const signed = (t.words[(t.pos[id] >> 2) + 1] >>> 31) !== 0;
   const is64 = t.kind[id] === Kind.Enum64;
   const step = is64 ? 12 : 8;
   for (let i = 0; i < vlen; i++) {
@@ -107,10 +107,10 @@ export function emitEnumDef(d: DumpState, id: number, lvl: number): void {
 export function emitTypedefDef(d: DumpState, id: number, lvl: number): void {
   const t = d.t;
   const suffix = resolveIdentName(d, id);
-  if (t.words[t.pos[id] + 2] === 0 && suffix === 0 && t.words[t.pos[id]] !== 0 && t.strEquals(t.words[t.pos[id]], '__gnuc_va_list')) {
+  if (t.words[(t.pos[id] >> 2) + 2] === 0 && suffix === 0 && t.words[(t.pos[id] >> 2)] !== 0 && t.strEquals(t.words[(t.pos[id] >> 2)], '__gnuc_va_list')) {
     d.out.str('typedef __builtin_va_list __gnuc_va_list');
     return;
   }
   d.out.str('typedef ');
-  emitTypeDecl(d, t.words[t.pos[id] + 2], -id, lvl);
+  emitTypeDecl(d, t.words[(t.pos[id] >> 2) + 2], -id, lvl);
 }

@@ -25,7 +25,7 @@ export function resolveSize(d: DumpState, id: number): number {
       case Kind.Enum64:
       case Kind.Datasec:
       case Kind.Float:
-        size = t.words[t.pos[id] + 2];
+        size = t.words[(t.pos[id] >> 2) + 2];
         break;
       case Kind.Ptr:
         size = d.ptrSize;
@@ -37,13 +37,13 @@ export function resolveSize(d: DumpState, id: number): number {
       case Kind.Var:
       case Kind.DeclTag:
       case Kind.TypeTag:
-        id = t.words[t.pos[id] + 2];
+        id = t.words[(t.pos[id] >> 2) + 2];
         continue;
       case Kind.Array: {
-        const n = t.words[t.pos[id] + 5];
+        const n = t.words[(t.pos[id] >> 2) + 5];
         if (nelems !== 0 && n > 0xffffffff / nelems) return E2BIG;
         nelems *= n;
-        id = t.words[t.pos[id] + 3];
+        id = t.words[(t.pos[id] >> 2) + 3];
         continue;
       }
       default:
@@ -66,7 +66,7 @@ export function alignOf(d: DumpState, id: number): number {
       case Kind.Enum:
       case Kind.Enum64:
       case Kind.Float:
-        return id === 0 ? 0 : Math.min(d.ptrSize, t.words[t.pos[id] + 2]);
+        return id === 0 ? 0 : Math.min(d.ptrSize, t.words[(t.pos[id] >> 2) + 2]);
       case Kind.Ptr:
         return d.ptrSize;
       case Kind.Typedef:
@@ -74,10 +74,10 @@ export function alignOf(d: DumpState, id: number): number {
       case Kind.Const:
       case Kind.Restrict:
       case Kind.TypeTag:
-        id = t.words[t.pos[id] + 2];
+        id = t.words[(t.pos[id] >> 2) + 2];
         continue;
       case Kind.Array:
-        id = t.words[t.pos[id] + 3];
+        id = t.words[(t.pos[id] >> 2) + 3];
         continue;
       case Kind.Struct:
       case Kind.Union:
@@ -96,11 +96,11 @@ function compositeAlign(d: DumpState, id: number): number {
   if (memo === -2) return 0;
   d.alignMemo[id] = -2;
   const t = d.t;
-  const vlen = (t.words[t.pos[id] + 1] & 0xffff);
+  const vlen = (t.words[(t.pos[id] >> 2) + 1] & 0xffff);
   let max = 1;
   let result = -1;
   for (let j = 0; j < vlen; j++) {
-    const a = alignOf(d, t.words[t.pos[id] + 4 + j * 3]);
+    const a = alignOf(d, t.words[(t.pos[id] >> 2) + 4 + j * 3]);
     if (a <= 0) {
       result = a;
       break;
@@ -111,7 +111,7 @@ function compositeAlign(d: DumpState, id: number): number {
       break;
     }
   }
-  if (result < 0) result = t.words[t.pos[id] + 2] % max !== 0 ? 1 : max;
+  if (result < 0) result = t.words[(t.pos[id] >> 2) + 2] % max !== 0 ? 1 : max;
   d.alignMemo[id] = result;
   return result;
 }
@@ -119,12 +119,12 @@ function compositeAlign(d: DumpState, id: number): number {
 /** Whether a struct must be printed with __attribute__((packed)). */
 export function isPacked(d: DumpState, id: number): boolean {
   const t = d.t;
-  const vlen = (t.words[t.pos[id] + 1] & 0xffff);
+  const vlen = (t.words[(t.pos[id] >> 2) + 1] & 0xffff);
   let max = 1;
   for (let j = 0; j < vlen; j++) {
-    const a = alignOf(d, t.words[t.pos[id] + 4 + j * 3]);
+    const a = alignOf(d, t.words[(t.pos[id] >> 2) + 4 + j * 3]);
     if (a !== 0 && t.memberBitfieldSize(id, j) === 0 && t.memberBitOffset(id, j) % (8 * a) !== 0) return true;
     if (a > max) max = a;
   }
-  return t.words[t.pos[id] + 2] % max !== 0;
+  return t.words[(t.pos[id] >> 2) + 2] % max !== 0;
 }

@@ -108,4 +108,24 @@ describe('dumpC limits', () => {
     expect(e.typeId).toBe(2);
     expect(Buffer.from(dumpC(btfOf([int(1), struct(2, 's', 4, [['x', 1, 0]])]), { maxBytes: 1 << 20 })).toString()).toContain('struct s {');
   });
+
+  it('numbers the 70,000th struct of one name ___70000 (suffixes past 16 bits)', () => {
+    // libbpf: the n-th definition of a name in the tag namespace is name___n.
+    const n = 70_000;
+    const types: AnyBtfType[] = [int(1)];
+    // Each struct points to itself, so its name is printed a second time
+    // from the resolved-name cache.
+    for (let k = 0; k < n; k++) {
+      const id = types.length + 1;
+      types.push(struct(id, 's', 8, [['self', id + 1, 0]]), ref(id + 1, Kind.Ptr, id));
+    }
+    const text = Buffer.from(dumpC(btfOf(types))).toString();
+    const defs = [...text.matchAll(/^struct (s(?:___\d+)?) \{\n\tstruct (s(?:___\d+)?) \*self;$/gm)];
+    expect(defs.every((m) => m[1] === m[2])).toBe(true);
+    const names = defs.map((m) => m[1]);
+    expect(names.length).toBe(n);
+    expect(names[0]).toBe('s');
+    for (const k of [2, 65_534, 65_535, 65_536, 65_537, n]) expect(names[k - 1]).toBe(`s___${k}`);
+    expect(new Set(names).size).toBe(n);
+  });
 });

@@ -16,23 +16,27 @@ import type { DumpState } from './state.js';
 /** Resolve id's name once; returns its `___n` suffix, 0 for none. */
 function resolve(d: DumpState, id: number, map: NameCounter): number {
   const t = d.t;
-  const off = t.words[t.pos[id]];
+  const off = t.words[(t.pos[id] >> 2)];
   if (off === 0) return 0;
   const known = d.nameSuffix[id];
-  if (known >= 0) return known;
+  if (known !== 0) return known !== 0xffff ? known - 1 : d.bigSuffix.get(id)!;
   let suffix = 0;
   const k = t.kind[id];
-  if (k !== Kind.Fwd && !(k === Kind.Enum && (t.words[t.pos[id] + 1] & 0xffff) === 0)) {
+  if (k !== Kind.Fwd && !(k === Kind.Enum && (t.words[(t.pos[id] >> 2) + 1] & 0xffff) === 0)) {
     const dups = map.bump(off);
     if (dups > 1) suffix = dups;
   }
-  d.nameSuffix[id] = suffix;
+  if (suffix < 0xfffe) d.nameSuffix[id] = suffix + 1;
+  else {
+    d.nameSuffix[id] = 0xffff;
+    d.bigSuffix.set(id, suffix);
+  }
   return suffix;
 }
 
 /** Print id's name with its suffix. */
 function put(d: DumpState, id: number, suffix: number): void {
-  const off = d.t.words[d.t.pos[id]];
+  const off = d.t.words[(d.t.pos[id] >> 2)];
   if (off === 0) return;
   const out = d.out;
   if (suffix === 0) {
@@ -46,7 +50,7 @@ function put(d: DumpState, id: number, suffix: number): void {
 }
 
 function text(d: DumpState, id: number, suffix: number): string {
-  const off = d.t.words[d.t.pos[id]];
+  const off = d.t.words[(d.t.pos[id] >> 2)];
   if (off === 0) return '';
   const name = d.t.str(off);
   return suffix === 0 ? name : `${name}___${suffix}`.slice(0, 255);
@@ -74,7 +78,7 @@ export function putIdentName(d: DumpState, id: number): void {
 
 /** Whether id's typedef name prints as nothing. */
 export function identNameIsEmpty(d: DumpState, id: number): boolean {
-  const off = d.t.words[d.t.pos[id]];
+  const off = d.t.words[(d.t.pos[id] >> 2)];
   return off === 0 || (d.t.strs[off] === 0 && resolve(d, id, d.identNames) === 0);
 }
 

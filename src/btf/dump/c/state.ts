@@ -4,15 +4,22 @@ import { Kind } from '../../kinds.js';
 import { NameCounter } from './name-counter.js';
 import type { TypeTable } from './table.js';
 
-/** Topological ordering state (libbpf's order_state). */
-export const NOT_ORDERED = 0;
-export const ORDERING = 1;
-export const ORDERED = 2;
-
-/** Emission state (libbpf's emit_state). */
-export const NOT_EMITTED = 0;
-export const EMITTING = 1;
-export const EMITTED = 2;
+/**
+ * Per-id state, packed into one byte per id (four byte arrays cost 0.4 MB
+ * more for vmlinux): the ordering state (libbpf's order_state) in bits 0-1,
+ * the emission state (emit_state) in bits 2-3, whether a forward
+ * declaration was printed, and whether any type refers to this one.
+ */
+export const ORDER_MASK = 0x03;
+export const NOT_ORDERED = 0x00;
+export const ORDERING = 0x01;
+export const ORDERED = 0x02;
+export const EMIT_MASK = 0x0c;
+export const NOT_EMITTED = 0x00;
+export const EMITTING = 0x04;
+export const EMITTED = 0x08;
+export const FWD_EMITTED = 0x10;
+export const REFERENCED = 0x20;
 
 /**
  * How deep the dump's recursive walks (ordering, emission, declarators,
@@ -32,12 +39,14 @@ const LONG_NAMES = new Set(['long', 'long int', 'int long', 'unsigned long', 'lo
 export class DumpState {
   readonly out: TextBuffer;
   readonly ptrSize: number;
-  readonly order: Uint8Array;
-  readonly emit: Uint8Array;
-  readonly fwdEmitted: Uint8Array;
-  readonly referenced: Uint8Array;
-  /** The `___N` suffix each resolved name got (0: none; -1: not resolved yet). */
-  readonly nameSuffix: Int32Array;
+  /** ORDER_MASK, EMIT_MASK, FWD_EMITTED and REFERENCED bits per id. */
+  readonly flags: Uint8Array;
+  /** One more than the `___N` suffix each resolved name got (1: no suffix;
+   * 0: not resolved yet; 0xffff: see bigSuffix). Two bytes per id, not
+   * four: a name used 65k times does not occur outside hostile BTF. */
+  readonly nameSuffix: Uint16Array;
+  /** Suffixes too large for nameSuffix. */
+  readonly bigSuffix = new Map<number, number>();
   /** struct/union/enum tags seen, with how often. */
   readonly typeNames: NameCounter;
   /** typedef names and enumerators seen, with how often. */
@@ -74,17 +83,13 @@ export class DumpState {
     // vmlinux (127k types) takes 3.5 steps per type.
     this.maxSteps = 1_000_000 + 20 * t.count;
     const n = t.count;
-    this.order = new Uint8Array(n);
-    this.emit = new Uint8Array(n);
-    this.fwdEmitted = new Uint8Array(n);
-    this.referenced = new Uint8Array(n);
-    this.nameSuffix = new Int32Array(n).fill(-1);
+    this.flags = new Uint8Array(n);
+    this.nameSuffix = new Uint16Array(n);
     this.alignMemo = new Int8Array(n).fill(-1);
-    this.order[0] = ORDERED;
-    this.emit[0] = EMITTED;
+    this.flags[0] = ORDERED | EMITTED;
     this.ptrSize = guessPointerSize(t);
-    this.typeNames = new NameCounter(t);
-    this.identNames = new NameCounter(t);
+    this.typeNames = new NameCounter(t, t.tagCount);
+    this.identNames = new NameCounter(t, t.identCount);
   }
 
   /** Enter one level of a recursive walk at id (leave with `d.depth--`;
@@ -123,9 +128,9 @@ export class DumpState {
 function guessPointerSize(t: TypeTable): number {
   for (let id = 1; id < t.count; id++) {
     if (t.kind[id] !== Kind.Int) continue;
-    const s = t.words[t.pos[id] + 2];
+    const s = t.words[(t.pos[id] >> 2) + 2];
     if (s !== 4 && s !== 8) continue;
-    if (LONG_NAMES.has(t.str(t.words[t.pos[id]]))) return s;
+    if (LONG_NAMES.has(t.str(t.words[(t.pos[id] >> 2)]))) return s;
   }
   return 8;
 }
@@ -134,9 +139,9 @@ function guessPointerSize(t: TypeTable): number {
  * top-level anonymous enums from inline ones). */
 export function markReferenced(d: DumpState): void {
   const t = d.t;
-  const r = d.referenced;
+  const r = d.flags;
   for (let id = 1; id < t.count; id++) {
-    const vlen = (t.words[t.pos[id] + 1] & 0xffff);
+    const vlen = (t.words[(t.pos[id] >> 2) + 1] & 0xffff);
     switch (t.kind[id]) {
       case Kind.Volatile:
       case Kind.Const:
@@ -147,21 +152,21 @@ export function markReferenced(d: DumpState): void {
       case Kind.Var:
       case Kind.DeclTag:
       case Kind.TypeTag:
-        r[t.words[t.pos[id] + 2]] = 1;
+        r[t.words[(t.pos[id] >> 2) + 2]] |= REFERENCED;
         break;
       case Kind.Array:
-        r[t.arrayIndexType(id)] = 1;
-        r[t.words[t.pos[id] + 3]] = 1;
+        r[t.arrayIndexType(id)] |= REFERENCED;
+        r[t.words[(t.pos[id] >> 2) + 3]] |= REFERENCED;
         break;
       case Kind.Struct:
       case Kind.Union:
-        for (let j = 0; j < vlen; j++) r[t.words[t.pos[id] + 4 + j * 3]] = 1;
+        for (let j = 0; j < vlen; j++) r[t.words[(t.pos[id] >> 2) + 4 + j * 3]] |= REFERENCED;
         break;
       case Kind.FuncProto:
-        for (let j = 0; j < vlen; j++) r[t.words[t.pos[id] + 4 + j * 2]] = 1;
+        for (let j = 0; j < vlen; j++) r[t.words[(t.pos[id] >> 2) + 4 + j * 2]] |= REFERENCED;
         break;
       case Kind.Datasec:
-        for (let j = 0; j < vlen; j++) r[t.u32(id, 12 + j * 12)] = 1;
+        for (let j = 0; j < vlen; j++) r[t.u32(id, 12 + j * 12)] |= REFERENCED;
         break;
       default:
         break;

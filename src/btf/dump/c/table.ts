@@ -9,10 +9,10 @@ import { wireOf } from '../wire-of.js';
  * model objects for vmlinux would cost more than the whole dump.
  *
  * Per id, only the kind and where the record starts are kept; everything
- * else is read from `words`: the name offset at `pos[id]`, the info word
- * (vlen in the low 16 bits as libbpf 1.1 reads it, kflag in bit 31) at
- * `pos[id] + 1`, size-or-type at `pos[id] + 2`, the per-kind record from
- * `pos[id] + 3` on. (Copies of those fields cost 1 MB for vmlinux, a fifth
+ * else is read from `words`: with q = pos[id] >> 2, the name offset at
+ * `q`, the info word (vlen in the low 16 bits as libbpf 1.1 reads it, kflag
+ * in bit 31) at `q + 1`, size-or-type at `q + 2`, the per-kind record from
+ * `q + 3` on. (Copies of those fields cost 1 MB for vmlinux, a fifth
  * of the BTF's own size, and saved no time.) All type sections share
  * one word array and all string tables one byte array (both are vmlinux's
  * own, uncopied, when there is no base), so a field or a name is one typed
@@ -23,13 +23,19 @@ export class TypeTable {
   /** Ids 0 .. count-1 are valid (0 = void). */
   readonly count: number;
   readonly kind: Uint8Array;
-  /** Index in `words` of each record's first word. */
+  /** Byte offset in `words` of each record's start (divide by 4 for the
+   * word index). For BTF without a base this is the type index's own
+   * offsets array, viewed by id (BtfWire.offsetsById), not a copy. */
   readonly pos: Uint32Array;
   /** Every type section's words, base first (see BtfWire.words). */
   readonly words: Uint32Array;
   /** The combined string space: strs[off] is the first byte of the string
    * at combined offset off. Every string in it ends with a NUL. */
   readonly strs: Buffer;
+  /** Upper bounds of the distinct names in the dump's two C namespaces:
+   * named struct/union/enum types, and typedefs plus enumerators. */
+  readonly tagCount: number;
+  readonly identCount: number;
   /** The top BTF's wire (its string lookup covers the base's strings). */
   readonly top: BtfWire;
 
@@ -40,7 +46,8 @@ export class TypeTable {
     const count = this.top.typeCount;
     this.count = count;
     this.kind = new Uint8Array(count);
-    this.pos = new Uint32Array(count);
+    const shared = chain.length === 1 ? this.top.offsetsById() : undefined;
+    this.pos = shared ?? new Uint32Array(count);
     if (chain.length === 1) {
       this.words = this.top.words;
       this.strs = this.top.strBytes;
@@ -56,44 +63,54 @@ export class TypeTable {
       }
     }
     const words = this.words;
+    const { kind, pos } = this;
+    let tags = 0;
+    let idents = 0;
     for (let k = 0, at = 0; k < chain.length; k++) {
       const w = chain[k];
       const n = w.count;
       const offsets = w.offsets;
-      const { kind, pos } = this;
       for (let i = 0, id = w.firstId; i < n; i++, id++) {
-        const q = at + (offsets[i] >> 2);
-        kind[id] = (words[q + 1] >>> 24) & 0x7f;
-        pos[id] = q;
+        const p = at + offsets[i];
+        const info = words[(p >> 2) + 1];
+        const k = (info >>> 24) & 0x7f;
+        kind[id] = k;
+        if (shared === undefined) pos[id] = p;
+        if (k === Kind.Struct || k === Kind.Union || k === Kind.Enum || k === Kind.Enum64) {
+          if (words[p >> 2] !== 0) tags++;
+          if (k !== Kind.Struct && k !== Kind.Union) idents += info & 0xffff;
+        } else if (k === Kind.Typedef) idents++;
       }
-      at += w.words.length;
+      at += w.words.length * 4;
     }
+    this.tagCount = tags;
+    this.identCount = idents;
   }
 
   /** The fields of the common header. */
   nameOffOf(id: number): number {
-    return this.words[this.pos[id]];
+    return this.words[(this.pos[id] >> 2)];
   }
 
   vlenOf(id: number): number {
-    return this.words[this.pos[id] + 1] & 0xffff;
+    return this.words[(this.pos[id] >> 2) + 1] & 0xffff;
   }
 
   kflagOf(id: number): boolean {
-    return this.words[this.pos[id] + 1] >>> 31 !== 0;
+    return this.words[(this.pos[id] >> 2) + 1] >>> 31 !== 0;
   }
 
   sotOf(id: number): number {
-    return this.words[this.pos[id] + 2];
+    return this.words[(this.pos[id] >> 2) + 2];
   }
 
   /** A u32 of id's record at byte `off` (a multiple of 4) from its start. */
   u32(id: number, off: number): number {
-    return this.words[this.pos[id] + (off >> 2)];
+    return this.words[(this.pos[id] >> 2) + (off >> 2)];
   }
 
   i32(id: number, off: number): number {
-    return this.words[this.pos[id] + (off >> 2)] | 0;
+    return this.words[(this.pos[id] >> 2) + (off >> 2)] | 0;
   }
 
   /** The string at a (combined-space) name offset. */
@@ -115,43 +132,43 @@ export class TypeTable {
 
   /** Struct/union member j: name offset, type, raw offset word. */
   memberType(id: number, j: number): number {
-    return this.words[this.pos[id] + 4 + j * 3];
+    return this.words[(this.pos[id] >> 2) + 4 + j * 3];
   }
 
   memberNameOff(id: number, j: number): number {
-    return this.words[this.pos[id] + 3 + j * 3];
+    return this.words[(this.pos[id] >> 2) + 3 + j * 3];
   }
 
   memberBitOffset(id: number, j: number): number {
-    const q = this.pos[id];
+    const q = (this.pos[id] >> 2);
     const o = this.words[q + 5 + j * 3];
     return this.words[q + 1] >>> 31 !== 0 ? o & 0xffffff : o;
   }
 
   memberBitfieldSize(id: number, j: number): number {
-    const q = this.pos[id];
+    const q = (this.pos[id] >> 2);
     return this.words[q + 1] >>> 31 !== 0 ? this.words[q + 5 + j * 3] >>> 24 : 0;
   }
 
   /** The element type of an array. */
   arrayElem(id: number): number {
-    return this.words[this.pos[id] + 3];
+    return this.words[(this.pos[id] >> 2) + 3];
   }
 
   arrayIndexType(id: number): number {
-    return this.words[this.pos[id] + 4];
+    return this.words[(this.pos[id] >> 2) + 4];
   }
 
   arrayNelems(id: number): number {
-    return this.words[this.pos[id] + 5];
+    return this.words[(this.pos[id] >> 2) + 5];
   }
 
   paramType(id: number, j: number): number {
-    return this.words[this.pos[id] + 4 + j * 2];
+    return this.words[(this.pos[id] >> 2) + 4 + j * 2];
   }
 
   paramNameOff(id: number, j: number): number {
-    return this.words[this.pos[id] + 3 + j * 2];
+    return this.words[(this.pos[id] >> 2) + 3 + j * 2];
   }
 
   isComposite(id: number): boolean {

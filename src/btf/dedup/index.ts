@@ -1,17 +1,10 @@
 import { BpfkitError } from '../../internal/errors.js';
 import { Btf } from '../btf.js';
 import type { BtfExt } from '../ext/types.js';
-import { Kind } from '../kinds.js';
-import { compactAndRemap } from './compact.js';
-import { arrayKey, commonKey, enumKey, fnProtoKey, intTagKey, structKey } from './keys.js';
 import { outputTypes, type NameOffset } from './output.js';
-import { dedupPrimTypes } from './prim.js';
-import type { DedupRecords } from './records.js';
+import { runTypePasses, withDedupErrors } from './passes.js';
 import { buildRecords } from './records-build.js';
-import { dedupRefTypes } from './refs.js';
-import { DedupState } from './state.js';
 import { dedupStrings, keepStrings } from './strings.js';
-import { dedupStructTypes } from './structs.js';
 
 /**
  * BTF deduplication as libbpf 1.1's btf__dedup does it (the version behind
@@ -64,28 +57,14 @@ export interface DedupResult {
 }
 
 export function dedupBtf(btf: Btf, opts: DedupOptions = {}): DedupResult {
-  try {
-    return run(btf, opts);
-  } catch (e) {
-    if (e instanceof BpfkitError) throw e.locate({ file: opts.file });
-    if (e instanceof RangeError) {
-      throw new BpfkitError('TOO_LARGE', `BTF too large to deduplicate: ${e.message}`, { file: opts.file });
-    }
-    throw e;
-  }
+  return withDedupErrors(opts.file, () => run(btf, opts));
 }
 
 function run(btf: Btf, opts: DedupOptions): DedupResult {
   const recs = buildRecords(btf, opts.file);
   const keep = opts.strings === 'keep';
   const strings = keep ? keepStrings(btf) : dedupStrings(btf, recs, opts.ext);
-
-  const d = new DedupState(recs, opts.file, opts.maxWalkSteps);
-  seedWithBase(d);
-  dedupPrimTypes(d);
-  dedupStructTypes(d);
-  dedupRefTypes(d);
-  const { kept, typeMap } = compactAndRemap(d);
+  const { kept, typeMap } = runTypePasses(recs, opts.file, opts.maxWalkSteps);
 
   const byNo = strings.offsetOfNo;
   const nameOff: NameOffset =
@@ -102,39 +81,6 @@ function run(btf: Btf, opts: DedupOptions): DedupResult {
   const types = outputTypes(btf, recs, kept, typeMap, nameOff);
   const out = new Btf({ types, strings: strings.table, base: btf.base, littleEndian: btf.littleEndian });
   return { btf: out, typeMap, stringOffset: (s) => strings.offsetOf.get(s) };
-}
-
-/** Split BTF: base types are candidates (they come first in every bucket's
- * history), except VAR and DATASEC which are never deduplicated. */
-function seedWithBase(d: DedupState): void {
-  const r = d.recs;
-  for (let id = 1; id < r.firstId; id++) {
-    const key = baseKey(r, id);
-    if (key !== undefined) d.table.add(key, id);
-  }
-}
-
-function baseKey(r: DedupRecords, id: number): number | undefined {
-  switch (r.kind(id)) {
-    case Kind.Var:
-    case Kind.Datasec:
-      return undefined;
-    case Kind.Int:
-    case Kind.DeclTag:
-      return intTagKey(r, id);
-    case Kind.Enum:
-    case Kind.Enum64:
-      return enumKey(r, id);
-    case Kind.Struct:
-    case Kind.Union:
-      return structKey(r, id);
-    case Kind.Array:
-      return arrayKey(r, id);
-    case Kind.FuncProto:
-      return fnProtoKey(r, id);
-    default:
-      return commonKey(r, id);
-  }
 }
 
 /** The string at a combined-space offset, or undefined when there is none. */

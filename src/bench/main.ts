@@ -8,6 +8,7 @@ import { btfDedup } from './btf-dedup.js';
 import { btfDump } from './btf-dump.js';
 import { btfParse } from './btf-parse.js';
 import { coreReloc } from './core-reloc.js';
+import { floorBench } from './floor.js';
 import { linkBench } from './link.js';
 import { DEFAULT_VMLINUX, bpftoolVersion, cliPath, corpusDir, findBpftool, machine } from './env.js';
 import { formatReport, type Report } from './report.js';
@@ -20,7 +21,7 @@ import { formatReport, type Report } from './report.js';
  * this process has not yet run any bpfkit code, so their "first run" column
  * is a genuinely cold start.
  */
-const BENCHMARKS: readonly Benchmark[] = [btfParse, btfDump, coreReloc, linkBench, btfDedup];
+const BENCHMARKS: readonly Benchmark[] = [btfParse, btfDump, floorBench, coreReloc, linkBench, btfDedup];
 
 const USAGE = `usage: node dist/bench/main.js [options]
   --quick           fewer iterations (a rough number in a fraction of the time)

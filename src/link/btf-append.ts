@@ -1,7 +1,6 @@
 import type { Btf } from '../btf/btf.js';
-import { Kind, LINKAGE_GLOBAL, LINKAGE_STATIC } from '../btf/kinds.js';
-import type { BtfType } from '../btf/types.js';
-import { copyType, NameCache, WireCopier } from './btf-copy.js';
+import { Kind, LINKAGE_STATIC } from '../btf/kinds.js';
+import { appendWireTypes, copyType } from './btf-copy.js';
 import { ROLE_DATASEC, ROLE_GLOBAL } from './btf-index.js';
 import { linkError } from './errors.js';
 import type { GlobalSymbol, InputObject, LinkState } from './model.js';
@@ -24,7 +23,8 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
   const roles = obj.btfIndex!.roles;
   // Input ids of the types appended (their output ids follow in order).
   const added: number[] = [];
-  const firstOut = state.types.length + 1;
+  const out = state.btf;
+  const firstOut = out.count;
   for (let srcId = first; srcId < end; srcId++) {
     const role = roles[srcId];
     if (role === ROLE_DATASEC) continue;
@@ -53,23 +53,19 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
     }
     return to;
   };
-  if (w !== undefined) {
-    const copier = new WireCopier(btf, w, map, obj.name, new NameCache(btf, state.names));
-    for (let k = 0; k < added.length; k++) state.types.push(copier.copy(added[k] - first, firstOut + k));
-  } else {
-    for (let k = 0; k < added.length; k++) state.types.push(copyType(btf.type(added[k])!, firstOut + k, remap, obj.name));
-  }
+  if (w !== undefined) appendWireTypes(out, btf, added, map, obj.name);
+  else for (let k = 0; k < added.length; k++) out.addType(copyType(btf.type(added[k])!, firstOut + k, remap, obj.name));
 
   // A definition in this file replaced an earlier declaration or weak
   // definition: the shared VAR/FUNC now describes this file's type.
   for (const g of state.globals.values()) {
     if (!g.retype || g.retypeFrom?.file !== obj) continue;
     const from = btf.type(g.retypeFrom.id)!;
-    const out = state.types[g.btfId - 1];
-    if ((out.kind === Kind.Var || out.kind === Kind.Func) && (from.kind === Kind.Var || from.kind === Kind.Func)) {
-      if (out.kind === Kind.Func) nameParams(state, out.type, btf, from.type);
-      out.type = remap(from.type);
-      out.linkage = LINKAGE_GLOBAL;
+    const k = out.kind(g.btfId);
+    if ((k === Kind.Var || k === Kind.Func) && (from.kind === Kind.Var || from.kind === Kind.Func)) {
+      if (k === Kind.Func) nameParams(state, out.typeOf(g.btfId), btf, from.type);
+      out.setType(g.btfId, remap(from.type));
+      out.setGlobal(g.btfId);
     }
     g.retype = false;
   }
@@ -83,17 +79,22 @@ export function appendBtf(state: LinkState, obj: InputObject): void {
  * two prototypes as one instead of keeping an orphan copy.
  */
 function nameParams(state: LinkState, protoId: number, btf: Btf, defProtoId: number): void {
-  const proto = state.types[protoId - 1];
+  const out = state.btf;
   const def = btf.type(defProtoId);
-  if (proto?.kind !== Kind.FuncProto || def?.kind !== Kind.FuncProto || proto.params.length !== def.params.length) return;
-  proto.params = proto.params.map((p, i) => (def.params[i].name !== '' ? { ...p, name: def.params[i].name } : p));
+  if (!out.has(protoId) || def?.kind !== Kind.FuncProto || out.paramCount(protoId) !== def.params.length) return;
+  def.params.forEach((p, i) => {
+    if (p.name !== '') out.setParamName(protoId, i, p.name);
+  });
 }
 
-/** The global a non-static VAR/FUNC belongs to; null when it belongs to a
- * global of a skipped section; undefined for other types. */
-function globalOf(state: LinkState, t: ReturnType<Btf['type']> & object): GlobalSymbol | null | undefined {
-  if ((t.kind !== Kind.Var && t.kind !== Kind.Func) || t.linkage === LINKAGE_STATIC) return undefined;
-  return state.globals.get(t.name) ?? null;
+/** The global the non-static VAR/FUNC `id` of the output belongs to; null
+ * when it belongs to a global of a skipped section; undefined for other
+ * types. */
+function globalOf(state: LinkState, id: number): GlobalSymbol | null | undefined {
+  const out = state.btf;
+  const k = out.kind(id);
+  if ((k !== Kind.Var && k !== Kind.Func) || out.linkage(id) === LINKAGE_STATIC) return undefined;
+  return state.globals.get(out.name(id)) ?? null;
 }
 
 function collectDatasecs(state: LinkState, obj: InputObject, btf: Btf): void {
@@ -105,9 +106,8 @@ function collectDatasecs(state: LinkState, obj: InputObject, btf: Btf): void {
     if (ds.kind !== Kind.Datasec) continue;
     for (const v of ds.vars) {
       const id = obj.typeMap[v.type];
-      const t = state.types[id - 1];
-      if (t === undefined) continue;
-      const g = globalOf(state, t);
+      if (!state.btf.has(id)) continue;
+      const g = globalOf(state, id);
       if (g) {
         if (dst.datasec.some((e) => e.global === g)) continue;
         dst.datasec.push({ type: id, offset: src.outOffset + v.offset, size: v.size, global: g });
@@ -134,9 +134,9 @@ export function placeDatasecEntries(state: LinkState, btfOf: (id: number) => num
       // The symbol's size covers initial values after a flexible array
       // (map-in-map `.values`), which the type's size does not; bpftool
       // takes the type's size and then cannot place the `.rel.maps` entries.
-      const t = state.types[g.btfId - 1];
+      const out = state.btf;
       if (g.sym.size > 0n) e.size = Number(g.sym.size);
-      else if (t.kind === Kind.Var) e.size = btfOf(t.type);
+      else if (out.kind(g.btfId) === Kind.Var) e.size = btfOf(out.typeOf(g.btfId));
     }
     s.datasec = s.datasec
       .map((e, i) => ({ e, i }))

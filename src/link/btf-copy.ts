@@ -1,9 +1,8 @@
 import type { Btf } from '../btf/btf.js';
-import { Kind } from '../btf/kinds.js';
-import { isOpaque, type AnyBtfType, type BtfType, type CompositeType, type Enum64Value, type EnumValue, type Member, type Param, type RefType } from '../btf/types.js';
-import type { BtfWire } from '../btf/wire-index.js';
-import { infoKflag, infoKind, infoVlen } from '../btf/wire.js';
+import { Kind, MAX_KNOWN_KIND } from '../btf/kinds.js';
+import { isOpaque, type AnyBtfType, type BtfType } from '../btf/types.js';
 import { linkError } from './errors.js';
+import type { OutBtf } from './out-btf.js';
 
 /**
  * A copy of `t` with a new id and every type reference passed through
@@ -47,218 +46,92 @@ export function copyType(t: AnyBtfType, id: number, map: (ref: number) => number
 }
 
 /**
- * Names of one input's BTF by string offset, each decoded once, and the
- * same string object for the same name across inputs: fewer strings to
- * collect, and name comparisons in dedup that succeed on identity.
+ * Append own types `ids` of an input BTF still backed by its wire index to
+ * the output records, straight from the wire words: the same records as
+ * decoding each type, copying it with copyType and encoding the copy,
+ * without any of those objects. `map[ref]` is the output id of input type
+ * `ref` (0 for a type not carried over, which only void may be). Names
+ * become the output's string numbers through a per-input cache by string
+ * offset (equal offsets are equal strings), so each input string is
+ * decoded once.
  */
-export class NameCache {
-  /** By offset: an array while that is small, else a map. */
-  private readonly byOffset: (string | undefined)[] | Map<number, string>;
-
-  constructor(
-    private readonly btf: Btf,
-    private readonly shared: Map<string, string>,
-  ) {
-    const size = btf.strOffsetBase + btf.strings.size;
-    this.byOffset = size <= MAX_ARRAY_CACHE ? new Array<string | undefined>(size) : new Map();
-  }
-
-  get(off: number): string {
-    const c = this.byOffset;
-    const hit = Array.isArray(c) ? c[off] : c.get(off);
-    return hit ?? this.miss(off);
-  }
-
-  private miss(off: number): string {
-    const decoded = this.btf.str(off);
-    let s = this.shared.get(decoded);
-    if (s === undefined) {
-      this.shared.set(decoded, decoded);
-      s = decoded;
+export function appendWireTypes(out: OutBtf, btf: Btf, ids: readonly number[], map: Uint32Array, file: string): void {
+  const w = btf.wire!;
+  const src = w.words;
+  const offsets = w.offsets;
+  const first = w.firstId;
+  const cache = new Int32Array(btf.strOffsetBase + btf.strings.size).fill(-1);
+  const nameNo = (o: number): number => {
+    let n = cache[o];
+    if (n < 0) {
+      n = out.strNo(btf.str(o));
+      cache[o] = n;
     }
-    const c = this.byOffset;
-    if (Array.isArray(c)) c[off] = s;
-    else c.set(off, s);
-    return s;
-  }
-}
-
-/** Largest string space cached in an array (8 bytes per offset). */
-const MAX_ARRAY_CACHE = 1 << 20;
-
-/**
- * copyType for own types of one input BTF still backed by its wire index,
- * read straight from the wire records: the same output types as decoding
- * the input types and copying them, without building the decoded types
- * first. `map[ref]` is the output id of input type `ref` (0 for a type not
- * carried over, which only void may be). One small function per kind: each
- * is optimised on its own (one large function took V8 longer to optimise
- * than to run cold).
- */
-export class WireCopier {
-  private readonly words: Uint32Array;
-
-  constructor(
-    private readonly btf: Btf,
-    private readonly w: BtfWire,
-    private readonly map: Uint32Array,
-    private readonly file: string,
-    private readonly names: NameCache,
-  ) {
-    this.words = w.words;
-  }
-
-  /** The output type for own type number `i`, with output id `id`. */
-  copy(i: number, id: number): BtfType {
-    const q = this.w.offsets[i] >> 2;
-    const info = this.words[q + 1];
-    const kind = infoKind(info);
+    return n;
+  };
+  const to = (ref: number): number => {
+    const x = map[ref];
+    if (x === 0 && ref !== 0) {
+      throw linkError('BAD_VALUE', `type refers to [${ref}], which was not carried into the output`, { file, section: '.BTF' });
+    }
+    return x;
+  };
+  for (let k = 0; k < ids.length; k++) {
+    const i = ids[k] - first;
+    const q = offsets[i] >> 2;
+    const info = src[q + 1];
+    const kind = (info >>> 24) & 0x7f;
+    const vlen = info & 0xffffff;
+    if (!copiedKind(kind)) {
+      // DATASECs are rebuilt, not copied; anything else is a kind newer
+      // than this linker (decoded as opaque): copyType reports it.
+      out.addType(copyType(btf.type(ids[k])!, out.count, to, file));
+      continue;
+    }
+    const len = (offsets[i + 1] - offsets[i]) >> 2;
+    const at = out.begin(len);
+    const d = out.words;
+    d.set(src.subarray(q, q + len), at);
+    d[at] = nameNo(src[q]);
     switch (kind) {
-      case Kind.Ptr:
-      case Kind.Typedef:
-      case Kind.Volatile:
-      case Kind.Const:
-      case Kind.Restrict:
-      case Kind.TypeTag:
-        return this.ref(q, info, id, kind);
+      case Kind.Array:
+        d[at + 3] = to(d[at + 3]);
+        d[at + 4] = to(d[at + 4]);
+        break;
       case Kind.Struct:
       case Kind.Union:
-        return this.composite(q, info, id, kind);
-      case Kind.FuncProto:
-        return this.proto(q, info, id);
-      case Kind.Int:
-        return this.int(q, info, id);
-      case Kind.Array:
-        return this.array(q, info, id);
+        for (let m = at + 3, end = m + 3 * vlen; m < end; m += 3) {
+          d[m] = nameNo(d[m]);
+          d[m + 1] = to(d[m + 1]);
+        }
+        break;
       case Kind.Enum:
-        return this.enum32(q, info, id);
+        for (let m = at + 3, end = m + 2 * vlen; m < end; m += 2) d[m] = nameNo(d[m]);
+        break;
       case Kind.Enum64:
-        return this.enum64(q, info, id);
+        for (let m = at + 3, end = m + 3 * vlen; m < end; m += 3) d[m] = nameNo(d[m]);
+        break;
+      case Kind.FuncProto:
+        d[at + 2] = to(d[at + 2]);
+        for (let m = at + 3, end = m + 2 * vlen; m < end; m += 2) {
+          d[m] = nameNo(d[m]);
+          d[m + 1] = to(d[m + 1]);
+        }
+        break;
+      case Kind.Int:
       case Kind.Fwd:
-        return { id, name: this.name(q), nameOff: 0, kflag: infoKflag(info), kind, vlen: infoVlen(info), sizeOrType: this.words[q + 2] };
-      case Kind.Func:
-        return { id, name: this.name(q), nameOff: 0, kflag: infoKflag(info), kind, type: this.to(this.words[q + 2]), linkage: infoVlen(info) };
-      case Kind.Var:
-        return { id, name: this.name(q), nameOff: 0, kflag: infoKflag(info), kind, vlen: infoVlen(info), type: this.to(this.words[q + 2]), linkage: this.words[q + 3] };
       case Kind.Float:
-        return { id, name: this.name(q), nameOff: 0, kflag: infoKflag(info), kind, vlen: infoVlen(info), size: this.words[q + 2] };
-      case Kind.DeclTag:
-        return {
-          id,
-          name: this.name(q),
-          nameOff: 0,
-          kflag: infoKflag(info),
-          kind,
-          vlen: infoVlen(info),
-          type: this.to(this.words[q + 2]),
-          componentIdx: this.words[q + 3] | 0,
-        };
+        break;
       default:
-        // DATASECs are rebuilt, not copied; anything else is a kind newer
-        // than this linker (decoded as opaque): copyType reports it.
-        return copyType(this.btf.type(this.w.firstId + i)!, id, (r) => this.to(r), this.file);
+        // PTR, TYPEDEF, modifiers, TYPE_TAG, FUNC, VAR, DECL_TAG.
+        d[at + 2] = to(d[at + 2]);
+        break;
     }
-  }
-
-  private name(q: number): string {
-    return this.names.get(this.words[q]);
-  }
-
-  private to(ref: number): number {
-    return mapRef(this.map, ref, this.file);
-  }
-
-  private ref(q: number, info: number, id: number, kind: RefType['kind']): BtfType {
-    return { id, name: this.name(q), nameOff: 0, kflag: infoKflag(info), kind, vlen: infoVlen(info), type: this.to(this.words[q + 2]) };
-  }
-
-  private int(q: number, info: number, id: number): BtfType {
-    const x = this.words[q + 3];
-    return {
-      id,
-      name: this.name(q),
-      nameOff: 0,
-      kflag: infoKflag(info),
-      kind: Kind.Int,
-      vlen: infoVlen(info),
-      size: this.words[q + 2],
-      encoding: (x >>> 24) & 0x0f,
-      bitsOffset: (x >>> 16) & 0xff,
-      bits: x & 0xff,
-      reservedBits: (x & 0xf000ff00) >>> 0,
-    };
-  }
-
-  private array(q: number, info: number, id: number): BtfType {
-    const words = this.words;
-    return {
-      id,
-      name: this.name(q),
-      nameOff: 0,
-      kflag: infoKflag(info),
-      kind: Kind.Array,
-      vlen: infoVlen(info),
-      sizeOrType: words[q + 2],
-      type: this.to(words[q + 3]),
-      indexType: this.to(words[q + 4]),
-      nelems: words[q + 5],
-    };
-  }
-
-  private composite(q: number, info: number, id: number, kind: CompositeType['kind']): BtfType {
-    const words = this.words;
-    const vlen = infoVlen(info);
-    const kflag = infoKflag(info);
-    const members: Member[] = [];
-    for (let m = q + 3, end = m + 3 * vlen; m < end; m += 3) {
-      const off = words[m + 2];
-      members.push({
-        name: this.names.get(words[m]),
-        nameOff: 0,
-        type: this.to(words[m + 1]),
-        bitsOffset: kflag ? off & 0xffffff : off,
-        bitfieldSize: kflag ? off >>> 24 : 0,
-      });
-    }
-    return { id, name: this.name(q), nameOff: 0, kflag, kind, size: words[q + 2], members };
-  }
-
-  private proto(q: number, info: number, id: number): BtfType {
-    const words = this.words;
-    const vlen = infoVlen(info);
-    const returnType = this.to(words[q + 2]);
-    const params: Param[] = [];
-    for (let m = q + 3, end = m + 2 * vlen; m < end; m += 2) params.push({ name: this.names.get(words[m]), nameOff: 0, type: this.to(words[m + 1]) });
-    return { id, name: this.name(q), nameOff: 0, kflag: infoKflag(info), kind: Kind.FuncProto, returnType, params };
-  }
-
-  private enum32(q: number, info: number, id: number): BtfType {
-    const words = this.words;
-    const vlen = infoVlen(info);
-    const kflag = infoKflag(info);
-    const values: EnumValue[] = [];
-    for (let m = q + 3, end = m + 2 * vlen; m < end; m += 2) values.push({ name: this.names.get(words[m]), nameOff: 0, value: kflag ? words[m + 1] | 0 : words[m + 1] });
-    return { id, name: this.name(q), nameOff: 0, kflag, kind: Kind.Enum, size: words[q + 2], values };
-  }
-
-  private enum64(q: number, info: number, id: number): BtfType {
-    const words = this.words;
-    const vlen = infoVlen(info);
-    const kflag = infoKflag(info);
-    const values: Enum64Value[] = [];
-    for (let m = q + 3, end = m + 3 * vlen; m < end; m += 3) {
-      const u = (BigInt(words[m + 2]) << 32n) | BigInt(words[m + 1]);
-      values.push({ name: this.names.get(words[m]), nameOff: 0, value: kflag ? BigInt.asIntN(64, u) : u });
-    }
-    return { id, name: this.name(q), nameOff: 0, kflag, kind: Kind.Enum64, size: words[q + 2], values };
+    out.end(len);
   }
 }
 
-/** The output id of input type `ref`, which must have been carried over. */
-function mapRef(map: Uint32Array, ref: number, file: string): number {
-  const to = map[ref];
-  if (to === 0 && ref !== 0) {
-    throw linkError('BAD_VALUE', `type refers to [${ref}], which was not carried into the output`, { file, section: '.BTF' });
-  }
-  return to;
+/** Kinds copied word by word (every kind this linker knows but DATASEC). */
+function copiedKind(kind: number): boolean {
+  return kind >= Kind.Int && kind <= MAX_KNOWN_KIND && kind !== Kind.Datasec;
 }

@@ -1,11 +1,9 @@
-import { Btf } from '../btf/btf.js';
 import { encodeBtf } from '../btf/encode.js';
 import { encodeBtfExt } from '../btf/ext/encode.js';
 import type { BtfExt, ExtInfo, ExtSection, FuncInfo, LineInfo, CoreRelo } from '../btf/ext/types.js';
 import { Kind } from '../btf/kinds.js';
-import { sizeOf } from '../btf/sizes.js';
 import type { BtfType, DatasecType } from '../btf/types.js';
-import { dedupBtf } from '../btf/dedup/index.js';
+import { dedupRecords } from '../btf/dedup/records-dedup.js';
 import {
   addSection,
   createElf,
@@ -20,7 +18,7 @@ import {
   writeElf,
   type ElfSymbol,
 } from '../elf/index.js';
-import { StringTable, StringTableBuilder } from '../internal/strings.js';
+import { StringTableBuilder } from '../internal/strings.js';
 import { placeDatasecEntries } from './btf-append.js';
 import { buildBtf } from './btf-strings.js';
 import { linkError } from './errors.js';
@@ -47,34 +45,38 @@ export function finalizeLink(state: LinkState, output: string | undefined): Fina
   let btfBytes: Uint8Array | undefined;
   let extBytes: Uint8Array | undefined;
   let btfTypes = 0;
-  if (state.types.length > 0) {
-    // Sizes only need the types, not their string offsets.
-    const draft = new Btf({ types: state.types, strings: new StringTable(new Uint8Array(1)), littleEndian: le });
-    placeDatasecEntries(state, (id) => sizeOf(draft, id));
-    const types: BtfType[] = [...state.types];
-    for (const s of state.sections) {
-      if (!s.hasBtf) continue;
-      const ds: DatasecType = {
-        kind: Kind.Datasec,
-        id: types.length + 1,
-        name: s.name,
-        nameOff: 0,
-        kflag: false,
-        size: s.ephemeral ? 0 : s.size,
-        vars: s.datasec.map((e) => ({ type: e.type, offset: e.offset, size: e.size })),
-      };
-      types.push(ds);
+  const out = state.btf;
+  if (out.count > 1) {
+    placeDatasecEntries(state, (id) => out.sizeOf(id));
+    // DATASECs go after the types for this link only: a failed finalize
+    // must leave the state as it was.
+    const end = out.count;
+    let deduped: BtfType[];
+    let typeMap: Uint32Array;
+    try {
+      for (const s of state.sections) {
+        if (!s.hasBtf) continue;
+        const ds: DatasecType = {
+          kind: Kind.Datasec,
+          id: out.count,
+          name: s.name,
+          nameOff: 0,
+          kflag: false,
+          size: s.ephemeral ? 0 : s.size,
+          vars: s.datasec.map((e) => ({ type: e.type, offset: e.offset, size: e.size })),
+        };
+        out.addType(ds);
+      }
+      ({ types: deduped, typeMap } = dedupRecords(out.snapshot(), { file: output }));
+    } finally {
+      out.truncate(end);
     }
-    // dedupBtf builds its own string table from the names; the string
-    // offsets of its input do not matter, so no table is built here.
-    const merged = new Btf({ types, strings: new StringTable(new Uint8Array(1)), littleEndian: le });
-    const { btf: deduped, typeMap } = dedupBtf(merged, { file: output });
     const mapId = (id: number): number => {
       if (id >= typeMap.length) throw linkError('OUT_OF_RANGE', `BTF dedup returned no mapping for type [${id}]`, { file: output });
       return typeMap[id];
     };
     const ext = collectExt(state, mapId);
-    const { btf, offsetOf } = buildBtf([...deduped] as BtfType[], le, extStrings(ext));
+    const { btf, offsetOf } = buildBtf(deduped, le, extStrings(ext));
     btfTypes = btf.ownCount;
     btfBytes = encodeBtf(btf, { littleEndian: le });
     if (ext !== undefined) {

@@ -7,6 +7,7 @@ import { appendBtfExt } from './btf-ext-append.js';
 import { linkError } from './errors.js';
 import { finalizeLink } from './finalize.js';
 import { loadInput } from './load.js';
+import { OutBtf } from './out-btf.js';
 import { readLinkInput } from './read-input.js';
 import type { LinkState } from './model.js';
 import { appendRelocations } from './relocations.js';
@@ -34,8 +35,7 @@ export class Linker {
     sections: [],
     symbols: [],
     globals: new Map(),
-    types: [],
-    names: new Map(),
+    btf: new OutBtf(1024),
     inputs: [],
   };
   private readonly paths = new Set<string>();

@@ -1,8 +1,8 @@
 import type { Btf } from '../btf/btf.js';
 import type { BtfExt, CoreRelo, FuncInfo, LineInfo } from '../btf/ext/types.js';
-import type { BtfType } from '../btf/types.js';
 import type { ElfFile, ElfSymbol } from '../elf/index.js';
 import type { InputBtfIndex } from './btf-index.js';
+import type { OutBtf } from './out-btf.js';
 
 /**
  * The linker's working state, named after libbpf's bpf_linker: input
@@ -140,9 +140,7 @@ export interface LinkState {
   sections: OutSection[];
   symbols: OutSymbol[];
   globals: Map<string, GlobalSymbol>;
-  /** Output BTF types; id = index + 1. */
-  types: BtfType[];
-  /** One string object per BTF name seen in any input (see NameCache). */
-  names: Map<string, string>;
+  /** Output BTF types, as records (see out-btf.ts). */
+  btf: OutBtf;
   inputs: string[];
 }

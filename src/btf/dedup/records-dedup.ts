@@ -18,6 +18,7 @@ export interface RecordsDedupResult {
  * that no type object exists before the dedup and only the kept ones after
  * it. There is no string pass: the caller lays out the string table.
  * Record ids must have been checked (each < recs.count) by the builder.
+ * The reference pass rewrites ids inside `recs` in place.
  */
 export function dedupRecords(recs: DedupRecords, opts: { file?: string; maxWalkSteps?: number } = {}): RecordsDedupResult {
   return withDedupErrors(opts.file, () => {

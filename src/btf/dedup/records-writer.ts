@@ -79,6 +79,12 @@ export class RecordWriter {
     return new DedupRecords(this.words.subarray(0, this.used), this.off.subarray(0, this.id + 1), firstId, this.id, this.strs);
   }
 
+  /** A copy of the records written so far, for a consumer that edits
+   * them (the dedup rewrites references in place). */
+  snapshot(firstId = 1): DedupRecords {
+    return new DedupRecords(this.words.slice(0, this.used), this.off.slice(0, this.id + 1), firstId, this.id, this.strs.slice());
+  }
+
   /** A base type of a kind newer than this code: [name, 0, 0]. */
   addOpaque(name: string): void {
     const at = this.begin(3);

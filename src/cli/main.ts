@@ -3,12 +3,6 @@ import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { BpfkitError } from '../internal/errors.js';
 import { btfCommand, fastDumpArgs, runDump } from './commands/btf.js';
-import { inspectCommand } from './commands/inspect.js';
-import { disasmCommand } from './commands/disasm.js';
-import { coreCommand } from './commands/core.js';
-import { genCommand } from './commands/gen.js';
-import { linkCommand } from './commands/link.js';
-import { VERSION } from '../version.js';
 
 // yargs 17's CommonJS entry is one prebuilt file: it loads in about 15 ms,
 // where the ESM entry (and yargs 18, ESM only) walks a module tree for about
@@ -23,6 +17,16 @@ async function main(argv: string[]): Promise<void> {
   const fast = fastDumpArgs(argv);
   if (fast !== undefined) return reportErrors(() => runDump(fast));
 
+  // The other commands' modules are loaded only here, after the fast path:
+  // a `btf dump` run does not pay for them.
+  const [{ inspectCommand }, { disasmCommand }, { coreCommand }, { genCommand }, { linkCommand }, { VERSION }] = await Promise.all([
+    import('./commands/inspect.js'),
+    import('./commands/disasm.js'),
+    import('./commands/core.js'),
+    import('./commands/gen.js'),
+    import('./commands/link.js'),
+    import('../version.js'),
+  ]);
   const yargs = loadYargs();
   let y = yargs(argv).scriptName('bpfkit').version(VERSION).strict().demandCommand(1, 'name a command').help();
   y = btfCommand(y);

@@ -71,7 +71,8 @@ export async function runDump(a: DumpArgs): Promise<void> {
   }
   if (a.format === 'ts') {
     const { dumpTs } = await import('../../btf/dump/ts/index.js');
-    writeStdout(dumpTs(btf, { rootIds: opts.rootIds, source: a.file }));
+    // Streamed like the C header: an 11 MB module is never held whole.
+    dumpTs(btf, { rootIds: opts.rootIds, source: a.file, sink: (chunk) => writeAll(1, chunk) });
   } else if (a.format === 'c') {
     const { dumpC } = await import('../../btf/dump/c/index.js');
     // Streamed: a vmlinux.h is never held whole (and, as with bpftool,

@@ -37,16 +37,22 @@
  * fields that sit (at any depth) inside a union are optional.
  *
  * This file writes the module and each kind's declarations; the pieces it
- * uses: names.ts (TS names, collisions, keywords), type-view.ts (what a BTF
- * type is in TS), value-code.ts and member-code.ts (codec code for values
- * and for struct/union members), selection.ts (which types), lines.ts
- * (output with a size limit), prelude.ts (the runtime helpers).
+ * uses: wire-types.ts (the type records, read from the wire), names.ts (TS
+ * names, collisions, keywords), type-view.ts (what a BTF type is in TS),
+ * value-code.ts and member-code.ts (codec code for values and for
+ * struct/union members), selection.ts (which types), lines.ts (output
+ * buffers with a size limit), prelude.ts (the runtime helpers).
+ *
+ * The module is written as UTF-8 bytes straight into buffers (streamed to
+ * a sink when one is given), with names copied from the string table:
+ * docs/performance-ts.md has the numbers.
  */
+import { BpfkitError } from '../../../internal/errors.js';
+import type { TextBuffer } from '../../../internal/text-buffer.js';
 import type { Btf } from '../../btf.js';
 import { Kind } from '../../kinds.js';
-import type { AnyBtfType, CompositeType, RefType } from '../../types.js';
 import { VERSION } from '../../../version.js';
-import { Lines } from './lines.js';
+import { endLines, linesBuffer, putLines, putText } from './lines.js';
 import { MemberCode } from './member-code.js';
 import { objKey, propKey } from './names.js';
 import { prelude } from './prelude.js';
@@ -61,13 +67,19 @@ export interface DumpTsOptions {
   rootIds?: number[];
   /** Where the BTF came from, for the header comment. */
   source?: string;
-  /** The most characters of output (default 256 Mi, half of what a V8
-   * string can hold); a module that would exceed it throws BpfkitError
-   * TOO_LARGE. */
+  /** The most bytes of output, UTF-8 (default 256 Mi; characters and bytes
+   * are the same unless the BTF's names are not ASCII); a module that would
+   * exceed it throws BpfkitError TOO_LARGE. */
   maxBytes?: number;
+  /** Stream the module: chunks of UTF-8 go to `sink` as they fill (each a
+   * view valid during the call) and dumpTs returns ''. A vmlinux module
+   * (11 MB) then never sits whole in memory. What was handed over stays
+   * handed over when a type fails later. */
+  sink?: (chunk: Uint8Array) => void;
 }
 
 const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
+const STREAM_CHUNK = 1 << 18;
 
 /** Writes the module: header and prelude, then each selected type's
  * declarations with their codecs, then the typedef codecs. */
@@ -75,147 +87,224 @@ class Generator {
   private readonly view: TypeView;
   private readonly values: ValueCode;
   private readonly members: MemberCode;
-  private readonly out: Lines;
-  private readonly late: Lines;
+  /** Raw C names (comments) are copied from the string table as they are
+   * when it is all ASCII; otherwise they are encoded as UTF-8. */
+  private readonly asciiNames: boolean;
 
   constructor(
-    private readonly btf: Btf,
-    maxBytes: number,
+    btf: Btf,
+    private readonly out: TextBuffer,
+    /** Typedef codecs, written at the end of the module (they share the limit). */
+    private readonly late: TextBuffer,
+    /** Write statements, worked out before the line that introduces them. */
+    private readonly scratch: TextBuffer,
   ) {
     this.view = new TypeView(btf);
     this.values = new ValueCode(this.view);
     this.members = new MemberCode(this.view, this.values);
-    this.out = new Lines(maxBytes);
-    // The late lines end up in the same module: they share the limit.
-    this.late = new Lines(maxBytes);
+    this.asciiNames = this.view.w.ascii;
   }
 
-  private emitComposite(id: number, t: CompositeType, name: string): void {
+  /** Append the C name at a name offset (comments). */
+  private cName(b: TextBuffer, off: number): void {
+    if (this.asciiNames) b.cstr(this.view.w.strs, off);
+    else putText(b, this.view.w.name(off));
+  }
+
+  /** Append a property key or other text made from a BTF name. */
+  private key(b: TextBuffer, s: string): void {
+    if (this.asciiNames) b.str(s);
+    else putText(b, s);
+  }
+
+  private emitComposite(id: number, name: string): void {
     const o = this.out;
-    const leaves = this.members.leaves(t, 0, false, []);
-    const cname = t.name === '' ? `anonymous ${t.kind === Kind.Struct ? 'struct' : 'union'}` : `${t.kind === Kind.Struct ? 'struct' : 'union'} ${t.name}`;
-    o.push(`/** ${cname} (BTF id ${id}, ${t.size} bytes) */`);
-    o.push(`export interface ${name} {`);
-    for (const l of leaves) o.push(`  ${propKey(l.name)}${l.optional ? '?' : ''}: ${this.view.tsType(l.type)};`);
-    o.push('}');
+    const w = this.view.w;
+    const mc = this.members;
+    mc.leaves(id);
+    const n = mc.count;
+    const size = w.sot(id);
+    const nameOff = w.nameOff(id);
+    const word = w.kind[id] === Kind.Struct ? 'struct' : 'union';
+    if (w.isAnon(nameOff)) o.str('/** anonymous ').str(word);
+    else {
+      o.str('/** ').str(word).byte(32);
+      this.cName(o, nameOff);
+    }
+    o.str(' (BTF id ').int(id).str(', ').int(size).str(' bytes) */\nexport interface ').str(name).str(' {\n');
+    for (let i = 0; i < n; i++) {
+      o.str('  ');
+      this.key(o, propKey(mc.name[i]));
+      o.str(mc.optional[i] ? '?: ' : ': ').str(this.view.tsType(mc.type[i])).str(';\n');
+    }
+    o.str('}\n');
     const align = this.view.alignOrOne(id);
-    o.push(`export const ${name}: Codec<${name}> = $codec<${name}>(`, `  ${t.size},`, `  ${align},`);
-    if (leaves.length === 0) o.push('  (_v, _o, _le) => ({}),');
+    o.str('export const ').str(name).str(': Codec<').str(name).str('> = $codec<').str(name).str('>(\n  ');
+    o.int(size).str(',\n  ').int(align).str(',\n');
+    if (n === 0) o.str('  (_v, _o, _le) => ({}),\n');
     else {
-      o.push('  (v, o, le) => ({');
-      for (const l of leaves) o.push(`    ${objKey(l.name)}: ${this.members.leafDecode(l)},`);
-      o.push('  }),');
-    }
-    const writes: string[] = [];
-    this.members.compositeWrites(t, 0, false, new Set(leaves.map((l) => l.member)), '    ', writes);
-    if (writes.length === 0) o.push('  (_x, _v, _o, _le) => {},');
-    else {
-      o.push('  (x, v, o, le) => {');
-      o.pushAll(writes);
-      o.push('  },');
-    }
-    o.push(');', '');
-  }
-
-  private emitEnum(id: number, t: AnyBtfType & { kind: Kind.Enum | Kind.Enum64 }, name: string): void {
-    const o = this.out;
-    const big = t.size === 8 || t.kind === Kind.Enum64;
-    o.push(`/** enum ${t.name === '' ? '(anonymous)' : t.name} (BTF id ${id}, ${t.size} bytes${t.kflag ? ', signed' : ''}) */`);
-    if (t.values.length === 0) o.push(`export const ${name} = {} as const;`);
-    else {
-      o.push(`export const ${name} = {`);
-      for (const v of t.values) {
-        const lit = big ? `${BigInt(v.value)}n` : String(v.value);
-        o.push(`  ${objKey(v.name)}: ${lit},`);
+      o.str('  (v, o, le) => ({\n');
+      for (let i = 0; i < n; i++) {
+        o.str('    ');
+        this.key(o, objKey(mc.name[i]));
+        o.str(': ');
+        mc.leafDecode(o, i);
+        o.str(',\n');
       }
-      o.push('} as const;');
+      o.str('  }),\n');
     }
-    o.push(`export type ${name} = ${big ? 'bigint' : 'number'};`, '');
+    const s = this.scratch;
+    s.pos = 0;
+    mc.compositeWrites(s, id, '    ');
+    if (s.pos === 0) o.str('  (_x, _v, _o, _le) => {},\n');
+    else {
+      o.str('  (x, v, o, le) => {\n');
+      putLines(o, s);
+      o.str('  },\n');
+    }
+    o.str(');\n\n');
   }
 
-  private emitTypedef(id: number, t: RefType, name: string): void {
+  private emitEnum(id: number, name: string): void {
     const o = this.out;
-    o.push(`/** typedef ${t.name} (BTF id ${id}) */`);
-    o.push(`export type ${name} = ${this.view.tsType(t.type)};`, '');
-    const rid = this.view.resolve(t.type);
-    const rt = this.view.t(rid);
-    if (rt === undefined || rt.kind === Kind.FuncProto || rt.kind === Kind.Fwd || rt.kind === Kind.Func) return;
-    const size = this.view.sizeOrUndefined(t.type);
-    if (size === undefined) return;
-    if (rt.kind === Kind.Struct || rt.kind === Kind.Union) {
-      const target = this.view.names.byId.get(rid);
-      if (target !== undefined) this.late.push(`export const ${name}: Codec<${name}> = ${target};`);
+    const w = this.view.w;
+    const size = w.sot(id);
+    const kind = w.kind[id];
+    const kflag = w.kflag(id);
+    const big = size === 8 || kind === Kind.Enum64;
+    const nameOff = w.nameOff(id);
+    o.str('/** enum ');
+    if (w.isAnon(nameOff)) o.str('(anonymous)');
+    else this.cName(o, nameOff);
+    o.str(' (BTF id ').int(id).str(', ').int(size).str(kflag ? ' bytes, signed) */\n' : ' bytes) */\n');
+    const vlen = w.vlen(id);
+    if (vlen === 0) o.str('export const ').str(name).str(' = {} as const;\n');
+    else {
+      o.str('export const ').str(name).str(' = {\n');
+      const words = w.words;
+      const stride = kind === Kind.Enum64 ? 3 : 2;
+      for (let j = 0, q = w.pos[id] + 3; j < vlen; j++, q += stride) {
+        o.str('  ');
+        this.key(o, objKey(w.name(words[q])));
+        o.str(': ');
+        if (kind === Kind.Enum64) {
+          const lo = words[q + 1];
+          const hi = words[q + 2];
+          if (hi === 0 || (kflag && hi === 0xffffffff && lo !== 0)) {
+            // Fits a double: 0 <= v < 2^32, or -2^32 < v < 0.
+            o.int(hi === 0 ? lo : lo - 2 ** 32);
+          } else {
+            const u = (BigInt(hi) << 32n) | BigInt(lo);
+            o.str(String(kflag ? BigInt.asIntN(64, u) : u));
+          }
+        } else o.int(kflag ? words[q + 1] | 0 : words[q + 1]);
+        o.str(big ? 'n,\n' : ',\n');
+      }
+      o.str('} as const;\n');
+    }
+    o.str('export type ').str(name).str(big ? ' = bigint;\n\n' : ' = number;\n\n');
+  }
+
+  private emitTypedef(id: number, name: string): void {
+    const o = this.out;
+    const view = this.view;
+    const w = view.w;
+    const type = w.sot(id);
+    o.str('/** typedef ');
+    this.cName(o, w.nameOff(id));
+    o.str(' (BTF id ').int(id).str(') */\nexport type ').str(name).str(' = ').str(view.tsType(type)).str(';\n\n');
+    const rid = view.resolve(type);
+    const rk = w.kind[rid];
+    if (rid === 0 || rk === Kind.FuncProto || rk === Kind.Fwd || rk === Kind.Func) return;
+    const size = view.sizeOrNone(type);
+    if (size < 0) return;
+    const l = this.late;
+    if (rk === Kind.Struct || rk === Kind.Union) {
+      const target = view.names.byId[rid];
+      if (target !== undefined) l.str('export const ').str(name).str(': Codec<').str(name).str('> = ').str(target).str(';\n');
       return;
     }
-    const writes: string[] = [];
-    this.values.writeStmts(t.type, 'x', 'o', 0, '    ', writes);
-    const l = this.late;
-    l.push(`export const ${name}: Codec<${name}> = $codec<${name}>(`, `  ${size},`, `  ${this.view.alignOrOne(t.type)},`);
-    l.push(`  (v, o, le) => ${this.values.decodeExpr(t.type, 'o', 0)},`);
-    if (writes.length === 0) l.push('  (_x, _v, _o, _le) => {},');
+    const s = this.scratch;
+    s.pos = 0;
+    this.values.writeStmts(s, type, 'x', 'o', 0, 0, '    ');
+    l.str('export const ').str(name).str(': Codec<').str(name).str('> = $codec<').str(name).str('>(\n  ');
+    l.int(size).str(',\n  ').int(view.alignOrOne(type)).str(',\n  (v, o, le) => ');
+    this.values.decodeExpr(l, type, 'o', 0, 0);
+    l.str(',\n');
+    if (s.pos === 0) l.str('  (_x, _v, _o, _le) => {},\n');
     else {
-      l.push('  (x, v, o, le) => {');
-      l.pushAll(writes);
-      l.push('  },');
+      l.str('  (x, v, o, le) => {\n');
+      putLines(l, s);
+      l.str('  },\n');
     }
-    l.push(');');
+    l.str(');\n');
   }
 
-  run(opts: DumpTsOptions): string {
-    const btf = this.btf;
+  private emitFwd(id: number, name: string): void {
+    const o = this.out;
+    const w = this.view.w;
+    o.str(w.kflag(id) ? '/** union ' : '/** struct ');
+    this.cName(o, w.nameOff(id));
+    o.str(': forward declaration only, layout unknown (BTF id ').int(id).str(') */\nexport type ').str(name).str(' = Uint8Array;\n\n');
+  }
+
+  run(opts: DumpTsOptions): void {
+    const btf = this.view.btf;
     const src = (opts.source ?? '(BTF)').replace(/[\u0000-\u001f\u007f]/g, '?');
     const o = this.out;
-    o.push(
-      `// Generated by \`bpfkit btf dump --format ts\` (bpfkit ${VERSION}) from ${src}.`,
-      '// Do not edit. Needs TypeScript target/lib ES2020 or later (bigint, DataView BigInt64 accessors).',
-      '//',
-      '// Codecs take the byte order as a parameter (default: the BTF\'s, BTF_LITTLE_ENDIAN).',
-      '// Unions: members are optional; decode fills in all of them; encode writes the present',
-      '// ones, the last declared first, so the first declared wins where they overlap.',
-      '// Typed arrays and Uint8Arrays returned by decode are copies; char arrays are strings',
-      '// (bytes up to the first NUL, one character per byte); _Bool is boolean.',
-      '/* eslint-disable */',
-      '',
-      prelude(btf.littleEndian),
+    o.str('// Generated by `bpfkit btf dump --format ts` (bpfkit ').str(VERSION).str(') from ');
+    putText(o, src);
+    o.str(
+      '.\n' +
+        '// Do not edit. Needs TypeScript target/lib ES2020 or later (bigint, DataView BigInt64 accessors).\n' +
+        '//\n' +
+        "// Codecs take the byte order as a parameter (default: the BTF's, BTF_LITTLE_ENDIAN).\n" +
+        '// Unions: members are optional; decode fills in all of them; encode writes the present\n' +
+        '// ones, the last declared first, so the first declared wins where they overlap.\n' +
+        '// Typed arrays and Uint8Arrays returned by decode are copies; char arrays are strings\n' +
+        '// (bytes up to the first NUL, one character per byte); _Bool is boolean.\n' +
+        '/* eslint-disable */\n' +
+        '\n',
     );
+    o.str(prelude(btf.littleEndian)).byte(10);
     // Split BTF (a module on vmlinux): its own types and what they use.
     let roots = opts.rootIds;
     if (roots === undefined && btf.base !== undefined) {
       roots = [];
       for (let id = btf.firstId; id < btf.typeCount; id++) roots.push(id);
     }
-    const sel = selectIds(this.view, roots);
-    const ids = [...sel].sort((a, b) => a - b);
-    for (const id of ids) {
-      if (this.view.names.aliasOf.has(id)) continue;
-      const name = this.view.names.byId.get(id)!;
-      const t = this.view.t(id)!;
-      switch (t.kind) {
+    const ids = selectIds(this.view, roots);
+    const names = this.view.names;
+    const kind = this.view.w.kind;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (names.aliasOf[id] !== 0) continue;
+      const name = names.byId[id]!;
+      switch (kind[id]) {
         case Kind.Struct:
         case Kind.Union:
-          this.emitComposite(id, t, name);
+          this.emitComposite(id, name);
           break;
         case Kind.Enum:
         case Kind.Enum64:
-          this.emitEnum(id, t, name);
+          this.emitEnum(id, name);
           break;
         case Kind.Typedef:
-          this.emitTypedef(id, t, name);
+          this.emitTypedef(id, name);
           break;
         case Kind.Fwd:
-          o.push(`/** ${t.kflag ? 'union' : 'struct'} ${t.name}: forward declaration only, layout unknown (BTF id ${id}) */`);
-          o.push(`export type ${name} = Uint8Array;`, '');
+          this.emitFwd(id, name);
           break;
         default:
           break;
       }
     }
-    if (this.late.length > 0) {
-      o.push('// Codecs of typedefs (after the struct codecs they may name).');
-      o.pushAll(this.late.lines);
-      o.push('');
+    if (this.late.pos > 0) {
+      o.str('// Codecs of typedefs (after the struct codecs they may name).\n');
+      putLines(o, this.late);
+      o.str('\n');
     }
-    return o.lines.join('\n');
+    endLines(o);
   }
 }
 
@@ -224,5 +313,22 @@ class Generator {
  * BTF's types (see the file comment for the mapping and its rules).
  */
 export function dumpTs(btf: Btf, opts: DumpTsOptions = {}): string {
-  return new Generator(btf, opts.maxBytes ?? DEFAULT_MAX_BYTES).run(opts);
+  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const sink = opts.sink;
+  // A whole vmlinux module is about twice its type section.
+  const typeBytes = btf.wire?.typeBytes.byteLength ?? 0;
+  const out = linesBuffer(sink !== undefined ? STREAM_CHUNK : Math.max(1 << 16, 2 * typeBytes + (1 << 20)), max);
+  if (sink !== undefined) out.stream(sink, STREAM_CHUNK);
+  try {
+    new Generator(btf, out, linesBuffer(1 << 16, max), linesBuffer(1 << 12, Infinity)).run(opts);
+  } catch (e) {
+    // The buffers allow one byte more (the last newline, dropped at the
+    // end): name the caller's limit.
+    if (e instanceof BpfkitError && e.code === 'TOO_LARGE') throw new BpfkitError('TOO_LARGE', `output exceeds the limit of ${max} bytes`);
+    throw e;
+  }
+  out.finish();
+  if (sink !== undefined) return '';
+  const b = out.bytes();
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 }

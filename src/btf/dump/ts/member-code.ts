@@ -3,159 +3,224 @@
  * anonymous members flattened into the parent, optional members of unions,
  * and the decode expression / write statements of each member. Separate
  * from value-code.ts because this is where the C layout rules live.
+ *
+ * The leaves of one composite are kept in parallel arrays reused from one
+ * composite to the next (vmlinux has 30k of them and 200k members).
  */
+import type { TextBuffer } from '../../../internal/text-buffer.js';
 import { Kind } from '../../kinds.js';
-import type { CompositeType, Member } from '../../types.js';
 import { propAccess } from './names.js';
-import type { TypeView } from './type-view.js';
-import { ValueCode } from './value-code.js';
+import { SC_BOOL, SC_BYTES, SC_I128, SC_NONE, SC_U128, TA_I64, TA_U64, type TypeView } from './type-view.js';
+import type { ValueCode } from './value-code.js';
 
-export interface Leaf {
-  member: Member;
-  name: string;
-  type: number;
-  /** Bit offset from the start of the named composite. */
-  bitOff: number;
-  /** Bitfield width, 0 for ordinary members. */
-  width: number;
-  optional: boolean;
+/** Whether a scalar code reads a signed value (floats count as signed). */
+function signedCode(s: number): boolean {
+  return s === SC_I128 || (s < SC_BOOL && (s % 2 === 1 || s >= 8));
 }
 
 export class MemberCode {
+  /** The leaves found by the last leaves() call: count, then per leaf the
+   * member (its word index: an identity across the BTF), name, type, bit
+   * offset from the start of the named composite, bitfield width (0 for
+   * ordinary members), and whether it is optional. */
+  count = 0;
+  readonly member: number[] = [];
+  readonly name: string[] = [];
+  readonly type: number[] = [];
+  readonly bitOff: number[] = [];
+  readonly width: number[] = [];
+  readonly optional: boolean[] = [];
+  /** The members that are leaves (compositeWrites writes only those). */
+  private readonly keep = new Set<number>();
+  /** Member names taken so far in the composite. */
+  private readonly seen = new Set<string>();
+  /** Result of bitfield(). */
+  private bfOff = 0;
+  private bfWidth = 0;
+
   constructor(
     private readonly view: TypeView,
     private readonly values: ValueCode,
   ) {}
 
-  /** The bitfield (bit offset, width) of a member, or width 0. */
-  private bitfield(bitOff: number, declWidth: number, type: number): { bitOff: number; width: number } {
-    const rid = this.view.resolve(type);
-    const t = this.view.t(rid);
-    if (declWidth > 0) return { bitOff, width: declWidth };
-    if (t !== undefined && t.kind === Kind.Int && (t.bitsOffset !== 0 || t.bits !== t.size * 8) && t.bits > 0) {
-      return { bitOff: bitOff + t.bitsOffset, width: t.bits };
+  /** The bitfield (bit offset, width) of a member, or width 0, in bfOff
+   * and bfWidth. */
+  private bitfield(bitOff: number, declWidth: number, type: number): void {
+    const view = this.view;
+    const w = view.w;
+    const rid = view.resolve(type);
+    this.bfOff = bitOff;
+    if (declWidth > 0) {
+      this.bfWidth = declWidth;
+      return;
+    }
+    if (rid !== 0 && w.kind[rid] === Kind.Int) {
+      const bits = w.intBits(rid);
+      const bitsOffset = w.intBitsOffset(rid);
+      if ((bitsOffset !== 0 || bits !== w.sot(rid) * 8) && bits > 0) {
+        this.bfOff = bitOff + bitsOffset;
+        this.bfWidth = bits;
+        return;
+      }
     }
     if (bitOff % 8 !== 0) {
       // A scalar member off a byte boundary: read it as a bitfield of its size.
-      const s = this.view.scalar(rid);
-      const size = this.view.sizeOrUndefined(rid);
-      if (s !== undefined && size !== undefined && size <= 16) return { bitOff, width: size * 8 };
+      const s = view.scalar(rid);
+      const size = view.sizeOrNone(rid);
+      if (s !== SC_NONE && size >= 0 && size <= 16) {
+        this.bfWidth = size * 8;
+        return;
+      }
     }
-    return { bitOff, width: 0 };
+    this.bfWidth = 0;
   }
 
   /**
-   * The members of a composite with anonymous struct/union members flattened.
-   * An anonymous composite is flattened once: a second use of the same type
-   * (only in BTF that no C compiler produced) would add nothing but names
-   * already taken, and a type flattened into itself would never end.
+   * Find the leaves of composite `id`: its members with anonymous
+   * struct/union members flattened. An anonymous composite is flattened
+   * once: a second use of the same type (only in BTF that no C compiler
+   * produced) would add nothing but names already taken, and a type
+   * flattened into itself would never end.
    */
-  leaves(
-    t: CompositeType,
-    bitBase: number,
-    optional: boolean,
-    out: Leaf[],
-    depth = 0,
-    seen = new Set<string>(),
-    flattened = new Set<CompositeType>([t]),
-  ): Leaf[] {
-    const opt = optional || t.kind === Kind.Union;
-    for (const m of t.members) {
-      if (m.name === '') {
-        const r = this.view.resolve(m.type);
-        const c = this.view.t(r);
-        if (c !== undefined && (c.kind === Kind.Struct || c.kind === Kind.Union) && depth < 32 && !flattened.has(c)) {
-          flattened.add(c);
-          this.leaves(c, bitBase + m.bitsOffset, opt, out, depth + 1, seen, flattened);
+  leaves(id: number): void {
+    this.count = 0;
+    this.seen.clear();
+    this.keep.clear();
+    this.collect(id, 0, false, 0, undefined);
+  }
+
+  private collect(id: number, bitBase: number, optional: boolean, depth: number, flattened: Set<number> | undefined): void {
+    const view = this.view;
+    const w = view.w;
+    const opt = optional || w.kind[id] === Kind.Union;
+    const vlen = w.vlen(id);
+    const kflag = w.kflag(id);
+    for (let j = 0; j < vlen; j++) {
+      const mo = w.memberNameOff(id, j);
+      const off = w.memberOffsetWord(id, j);
+      const bitsOffset = kflag ? off & 0xffffff : off;
+      const type = w.memberType(id, j);
+      if (w.isAnon(mo)) {
+        const r = view.resolve(type);
+        const k = w.kind[r];
+        if (r !== 0 && (k === Kind.Struct || k === Kind.Union) && depth < 32) {
+          flattened ??= new Set<number>([id]);
+          if (!flattened.has(r)) {
+            flattened.add(r);
+            this.collect(r, bitBase + bitsOffset, opt, depth + 1, flattened);
+          }
         }
         continue;
       }
       // C forbids duplicate names (also across flattened members); if the
       // BTF has them anyway, the first one is kept.
-      if (seen.has(m.name)) continue;
-      seen.add(m.name);
-      const bf = this.bitfield(bitBase + m.bitsOffset, m.bitfieldSize, m.type);
-      out.push({ member: m, name: m.name, type: m.type, bitOff: bf.bitOff, width: bf.width, optional: opt });
-    }
-    return out;
-  }
-
-  leafDecode(l: Leaf): string {
-    if (l.width === 0) return this.values.decodeExpr(l.type, ValueCode.add('o', Math.floor(l.bitOff / 8)), 0);
-    const s = this.view.scalar(this.view.resolve(l.type));
-    const args = `v, o, ${l.bitOff}, ${l.width}, le`;
-    if (s === undefined) return 'undefined as never';
-    switch (s.k) {
-      case 'bool':
-        return `$ub(${args}) !== 0`;
-      case 'ta':
-        if (s.big) return s.signed ? `$sbB(${args})` : `$ubB(${args})`;
-        if (l.width > 32) return `Number(${s.signed ? '$sbB' : '$ubB'}(${args}))`;
-        return s.signed ? `$sb(${args})` : `$ub(${args})`;
-      case 'i128':
-        return s.signed ? `$sbB(${args})` : `$ubB(${args})`;
-      case 'bytes':
-        return `$bytes(v, o, 0)`;
+      const name = w.name(mo);
+      if (this.seen.has(name)) continue;
+      this.seen.add(name);
+      this.bitfield(bitBase + bitsOffset, kflag ? off >>> 24 : 0, type);
+      const i = this.count++;
+      const word = w.memberWord(id, j);
+      this.member[i] = word;
+      this.keep.add(word);
+      this.name[i] = name;
+      this.type[i] = type;
+      this.bitOff[i] = this.bfOff;
+      this.width[i] = this.bfWidth;
+      this.optional[i] = opt;
     }
   }
 
-  private leafWrite(l: Leaf, val: string, ind: string, out: string[]): void {
-    if (l.width === 0) {
-      this.values.writeStmts(l.type, val, ValueCode.add('o', Math.floor(l.bitOff / 8)), 0, ind, out);
+  /** Append the decode expression of leaf i. */
+  leafDecode(b: TextBuffer, i: number): void {
+    const bitOff = this.bitOff[i];
+    const width = this.width[i];
+    if (width === 0) {
+      this.values.decodeExpr(b, this.type[i], 'o', Math.floor(bitOff / 8), 0);
       return;
     }
-    const s = this.view.scalar(this.view.resolve(l.type));
-    const args = `v, o, ${l.bitOff}, ${l.width}, le`;
-    if (s === undefined) return;
-    switch (s.k) {
-      case 'bool':
-        out.push(`${ind}$wb(${args}, ${val} ? 1 : 0);`);
-        return;
-      case 'ta':
-        if (s.big) out.push(`${ind}$wbB(${args}, ${val});`);
-        else if (l.width > 32) out.push(`${ind}$wbB(${args}, BigInt(${val}));`);
-        else out.push(`${ind}$wb(${args}, ${val});`);
-        return;
-      case 'i128':
-        out.push(`${ind}$wbB(${args}, ${val});`);
-        return;
-      case 'bytes':
-        return;
+    const s = this.view.scalar(this.view.resolve(this.type[i]));
+    if (s === SC_NONE) {
+      b.str('undefined as never');
+      return;
     }
+    if (s === SC_BYTES) {
+      b.str('$bytes(v, o, 0)');
+      return;
+    }
+    const signed = signedCode(s);
+    if (s === SC_BOOL) b.str('$ub(');
+    else if (s === TA_U64 || s === TA_I64 || s === SC_U128 || s === SC_I128) b.str(signed ? '$sbB(' : '$ubB(');
+    else if (width > 32) b.str(signed ? 'Number($sbB(' : 'Number($ubB(');
+    else b.str(signed ? '$sb(' : '$ub(');
+    b.str('v, o, ').int(bitOff).str(', ').int(width).str(', le)');
+    if (s === SC_BOOL) b.str(' !== 0');
+    else if (width > 32 && s !== TA_U64 && s !== TA_I64 && s !== SC_U128 && s !== SC_I128) b.byte(41);
   }
 
-  /** Write statements for a composite's members; unions last member first. */
-  compositeWrites(
-    t: CompositeType,
-    bitBase: number,
-    optional: boolean,
-    keep: Set<Member>,
-    ind: string,
-    out: string[],
-    depth = 0,
-    flattened = new Set<CompositeType>([t]),
-  ): void {
-    const opt = optional || t.kind === Kind.Union;
-    const members = t.kind === Kind.Union ? [...t.members].reverse() : t.members;
-    for (const m of members) {
-      if (m.name === '') {
-        const c = this.view.t(this.view.resolve(m.type));
+  /** Append the write statements of a leaf. */
+  private leafWrite(b: TextBuffer, type: number, bitOff: number, width: number, val: string, ind: string): void {
+    if (width === 0) {
+      this.values.writeStmts(b, type, val, 'o', Math.floor(bitOff / 8), 0, ind);
+      return;
+    }
+    const s = this.view.scalar(this.view.resolve(type));
+    if (s === SC_NONE || s === SC_BYTES) return;
+    const big = s === TA_U64 || s === TA_I64 || s === SC_U128 || s === SC_I128;
+    b.str(ind).str(s !== SC_BOOL && (big || width > 32) ? '$wbB(v, o, ' : '$wb(v, o, ');
+    b.int(bitOff).str(', ').int(width).str(', le, ');
+    if (s === SC_BOOL) {
+      this.values.val(b, val);
+      b.str(' ? 1 : 0');
+    } else if (!big && width > 32) {
+      b.str('BigInt(');
+      this.values.val(b, val);
+      b.byte(41);
+    } else this.values.val(b, val);
+    b.str(');\n');
+  }
+
+  /** Append the write statements of composite `id`'s leaves (found by the
+   * last leaves() call); unions last member first. */
+  compositeWrites(b: TextBuffer, id: number, ind: string): void {
+    this.writes(b, id, 0, false, ind, 0, undefined);
+  }
+
+  private writes(b: TextBuffer, id: number, bitBase: number, optional: boolean, ind: string, depth: number, flattened: Set<number> | undefined): void {
+    const view = this.view;
+    const w = view.w;
+    const union = w.kind[id] === Kind.Union;
+    const opt = optional || union;
+    const vlen = w.vlen(id);
+    const kflag = w.kflag(id);
+    for (let n = 0; n < vlen; n++) {
+      const j = union ? vlen - 1 - n : n;
+      const mo = w.memberNameOff(id, j);
+      const off = w.memberOffsetWord(id, j);
+      const bitsOffset = kflag ? off & 0xffffff : off;
+      const type = w.memberType(id, j);
+      if (w.isAnon(mo)) {
+        const r = view.resolve(type);
+        const k = w.kind[r];
         // Flattened once, as in leaves() (whose members `keep` holds).
-        if (c !== undefined && (c.kind === Kind.Struct || c.kind === Kind.Union) && depth < 32 && !flattened.has(c)) {
-          flattened.add(c);
-          this.compositeWrites(c, bitBase + m.bitsOffset, opt, keep, ind, out, depth + 1, flattened);
+        if (r !== 0 && (k === Kind.Struct || k === Kind.Union) && depth < 32) {
+          flattened ??= new Set<number>([id]);
+          if (!flattened.has(r)) {
+            flattened.add(r);
+            this.writes(b, r, bitBase + bitsOffset, opt, ind, depth + 1, flattened);
+          }
         }
         continue;
       }
-      if (!keep.has(m)) continue;
-      const bf = this.bitfield(bitBase + m.bitsOffset, m.bitfieldSize, m.type);
-      const leaf: Leaf = { member: m, name: m.name, type: m.type, bitOff: bf.bitOff, width: bf.width, optional: opt };
-      const val = propAccess('x', m.name);
+      if (!this.keep.has(w.memberWord(id, j))) continue;
+      this.bitfield(bitBase + bitsOffset, kflag ? off >>> 24 : 0, type);
+      const val = propAccess('x', w.name(mo));
       if (opt) {
-        out.push(`${ind}if (${val} !== undefined) {`);
-        this.leafWrite(leaf, val, ind + '  ', out);
-        out.push(`${ind}}`);
-      } else this.leafWrite(leaf, val, ind, out);
+        b.str(ind).str('if (');
+        this.values.val(b, val);
+        b.str(' !== undefined) {\n');
+        this.leafWrite(b, type, this.bfOff, this.bfWidth, val, ind + '  ');
+        b.str(ind).str('}\n');
+      } else this.leafWrite(b, type, this.bfOff, this.bfWidth, val, ind);
     }
   }
 }

@@ -29,10 +29,9 @@
  *   `anon_enum__<first enumerator>`. Anything else still unnamed and used by
  *   value gets `anon_struct_<id>` / `anon_union_<id>` / `anon_enum_<id>`.
  */
-import type { Btf } from '../../btf.js';
 import { Kind } from '../../kinds.js';
-import type { AnyBtfType, CompositeType } from '../../types.js';
 import { PRELUDE_NAMES } from './prelude.js';
+import type { WireTypes } from './wire-types.js';
 
 const TS_RESERVED = [
   // ECMAScript reserved words and strict-mode / contextual ones
@@ -53,8 +52,11 @@ export const RESERVED = new Set<string>([...TS_RESERVED, ...PRELUDE_NAMES]);
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+const NOT_IDENT_CHAR = /[^A-Za-z0-9_]/;
+
 export function sanitize(name: string): string {
-  let s = name.replace(/[^A-Za-z0-9_]/g, '_');
+  // Most names need no change: test before building a new string.
+  let s = NOT_IDENT_CHAR.test(name) ? name.replace(/[^A-Za-z0-9_]/g, '_') : name;
   if (s === '' || /^[0-9]/.test(s)) s = '_' + s;
   if (RESERVED.has(s)) s += '_';
   return s;
@@ -84,20 +86,37 @@ const KIND_WORD: Partial<Record<number, string>> = {
   [Kind.Fwd]: 'fwd',
 };
 
-const MODIFIERS = new Set<number>([Kind.Const, Kind.Volatile, Kind.Restrict, Kind.TypeTag]);
+function isModifier(k: number): boolean {
+  return k === Kind.Const || k === Kind.Volatile || k === Kind.Restrict || k === Kind.TypeTag;
+}
+
+function isTagKind(k: number): boolean {
+  return k === Kind.Struct || k === Kind.Union || k === Kind.Enum || k === Kind.Enum64;
+}
+
+function isComposite(k: number): boolean {
+  return k === Kind.Struct || k === Kind.Union;
+}
 
 export class Names {
   /** Type id → TS name, for every struct/union/enum/typedef/fwd that has one. */
-  readonly byId = new Map<number, string>();
-  /** Typedef and FWD ids whose name is another type's (not emitted themselves). */
-  readonly aliasOf = new Map<number, number>();
+  readonly byId: (string | undefined)[];
+  /** Typedef and FWD ids whose name is another type's (not emitted
+   * themselves): the id they stand for, 0 for none. */
+  readonly aliasOf: Uint32Array;
   private readonly taken = new Set<string>();
   /** Per `name__kind` base, the next `_k` suffix worth trying (every lower
    * one is taken), so that many types of one name take linear time. */
   private readonly nextSuffix = new Map<string, number>();
 
-  constructor(private readonly btf: Btf) {
+  constructor(private readonly w: WireTypes) {
+    this.byId = new Array<string | undefined>(w.count).fill(undefined);
+    this.aliasOf = new Uint32Array(w.count);
     this.assign();
+  }
+
+  has(id: number): boolean {
+    return this.byId[id] !== undefined;
   }
 
   private claim(base: string, kind: number): string {
@@ -118,146 +137,162 @@ export class Names {
 
   private setName(id: number, base: string, kind: number): string {
     const n = this.claim(base, kind);
-    this.byId.set(id, n);
+    this.byId[id] = n;
     return n;
   }
 
   /** Skip const/volatile/restrict/type tags (not typedefs). */
   skipMods(id: number): number {
+    const w = this.w;
     for (let d = 0; d < 64; d++) {
-      const t = this.btf.type(id);
-      if (t === undefined || !MODIFIERS.has(t.kind)) return id;
-      id = (t as { type: number }).type;
+      if (id === 0 || !isModifier(w.kind[id])) return id;
+      id = w.sot(id);
     }
     return id;
   }
 
   /** Skip modifiers and arrays: the type an array-of-X member stores. */
   private skipModsAndArrays(id: number): number {
+    const w = this.w;
     for (let d = 0; d < 64; d++) {
       id = this.skipMods(id);
-      const t = this.btf.type(id);
-      if (t === undefined || t.kind !== Kind.Array) return id;
-      id = t.type;
+      if (id === 0 || w.kind[id] !== Kind.Array) return id;
+      id = w.arrayElem(id);
     }
     return id;
   }
 
-  private isTagKind(t: AnyBtfType): boolean {
-    return t.kind === Kind.Struct || t.kind === Kind.Union || t.kind === Kind.Enum || t.kind === Kind.Enum64;
-  }
-
   private assign(): void {
-    const btf = this.btf;
+    const w = this.w;
+    const kind = w.kind;
     for (const r of RESERVED) this.taken.add(r);
-    const first = 1;
-    const count = btf.typeCount;
+    const count = w.count;
 
     // 1. Named tags.
-    for (let id = first; id < count; id++) {
-      const t = btf.type(id)!;
-      if (this.isTagKind(t) && t.name !== '') this.setName(id, t.name, t.kind);
+    for (let id = 1; id < count; id++) {
+      const k = kind[id];
+      if (isTagKind(k) && !w.isAnon(w.nameOff(id))) this.setName(id, w.name(w.nameOff(id)), k);
     }
     // 2. Typedefs.
-    for (let id = first; id < count; id++) {
-      const t = btf.type(id)!;
-      if (t.kind !== Kind.Typedef || t.name === '') continue;
-      const target = this.skipMods(t.type);
-      const tt = target === 0 ? undefined : btf.type(target);
-      if (tt !== undefined && this.isTagKind(tt)) {
-        const existing = this.byId.get(target);
+    for (let id = 1; id < count; id++) {
+      if (kind[id] !== Kind.Typedef || w.isAnon(w.nameOff(id))) continue;
+      const name = w.name(w.nameOff(id));
+      const target = this.skipMods(w.sot(id));
+      const tk = kind[target];
+      if (target !== 0 && isTagKind(tk)) {
+        const existing = this.byId[target];
         if (existing === undefined) {
           // typedef struct { ... } name;
-          this.setName(target, t.name, tt.kind);
-          this.byId.set(id, this.byId.get(target)!);
-          this.aliasOf.set(id, target);
+          this.byId[id] = this.setName(target, name, tk);
+          this.aliasOf[id] = target;
           continue;
         }
-        if (existing === sanitize(t.name) && tt.name === t.name) {
+        if (existing === sanitize(name) && w.name(w.nameOff(target)) === name) {
           // typedef struct foo foo;
-          this.byId.set(id, existing);
-          this.aliasOf.set(id, target);
+          this.byId[id] = existing;
+          this.aliasOf[id] = target;
           continue;
         }
       }
-      this.setName(id, t.name, Kind.Typedef);
+      this.setName(id, name, Kind.Typedef);
     }
     // 3. Anonymous types by path: members of named composites, then types
     //    of variables.
-    for (let id = first; id < count; id++) {
-      const t = btf.type(id)!;
-      if ((t.kind === Kind.Struct || t.kind === Kind.Union) && this.byId.has(id)) this.nameChildren(t, this.byId.get(id)!);
+    for (let id = 1; id < count; id++) {
+      if (isComposite(kind[id]) && this.byId[id] !== undefined) this.nameChildren(id, this.byId[id]!, 0, undefined);
     }
-    for (let id = first; id < count; id++) {
-      const t = btf.type(id)!;
-      if (t.kind !== Kind.Var || t.name === '') continue;
-      this.nameAnon(this.skipModsAndArrays(t.type), t.name);
+    for (let id = 1; id < count; id++) {
+      if (kind[id] !== Kind.Var || w.isAnon(w.nameOff(id))) continue;
+      this.nameAnon(this.skipModsAndArrays(w.sot(id)), w.name(w.nameOff(id)));
     }
     // Anonymous enums: constant sets.
-    for (let id = first; id < count; id++) {
-      const t = btf.type(id)!;
-      if ((t.kind === Kind.Enum || t.kind === Kind.Enum64) && !this.byId.has(id)) {
-        this.setName(id, t.values.length > 0 ? `anon_enum__${t.values[0].name}` : `anon_enum_${id}`, t.kind);
+    for (let id = 1; id < count; id++) {
+      const k = kind[id];
+      if ((k === Kind.Enum || k === Kind.Enum64) && this.byId[id] === undefined) {
+        // The first enumerator's name is the record's first vlen word.
+        this.setName(id, w.vlen(id) > 0 ? `anon_enum__${w.name(w.words[w.pos[id] + 3])}` : `anon_enum_${id}`, k);
       }
     }
     // Anything anonymous still used by value (array elements, typedef targets through arrays).
-    const usedByValue = (target: number): void => {
-      const r = this.skipModsAndArrays(target);
-      const tt = r === 0 ? undefined : btf.type(r);
-      if (tt !== undefined && (tt.kind === Kind.Struct || tt.kind === Kind.Union) && !this.byId.has(r)) {
-        this.setName(r, `anon_${tt.kind === Kind.Struct ? 'struct' : 'union'}_${r}`, tt.kind);
-        this.nameChildren(tt, this.byId.get(r)!);
-      }
-    };
-    for (let id = first; id < count; id++) {
-      const t = btf.type(id)!;
-      if (t.kind === Kind.Typedef || t.kind === Kind.Array) usedByValue(t.type);
-      else if (t.kind === Kind.Struct || t.kind === Kind.Union) {
-        for (const m of t.members) if (m.name !== '') usedByValue(m.type);
+    for (let id = 1; id < count; id++) {
+      const k = kind[id];
+      if (k === Kind.Typedef) this.usedByValue(w.sot(id));
+      else if (k === Kind.Array) this.usedByValue(w.arrayElem(id));
+      else if (isComposite(k)) {
+        const vlen = w.vlen(id);
+        for (let j = 0; j < vlen; j++) if (!w.isAnon(w.memberNameOff(id, j))) this.usedByValue(w.memberType(id, j));
       }
     }
-    // 4. Forward declarations: the definition's name when there is one
-    //    (looked up once per name and kind: BTF may hold many same-named FWDs).
-    const defs = new Map<string, number | undefined>();
-    for (let id = first; id < count; id++) {
-      const t = btf.type(id)!;
-      if (t.kind !== Kind.Fwd || t.name === '') continue;
-      const kind = t.kflag ? Kind.Union : Kind.Struct;
-      const key = `${kind}:${t.name}`;
-      let def: number | undefined;
-      if (defs.has(key)) def = defs.get(key);
-      else {
-        def = btf.idsByName(t.name).find((x) => btf.type(x)!.kind === kind);
-        defs.set(key, def);
-      }
-      if (def !== undefined && this.byId.has(def)) {
-        this.byId.set(id, this.byId.get(def)!);
-        this.aliasOf.set(id, def);
-      } else this.setName(id, t.name, Kind.Fwd);
+    // 4. Forward declarations: the definition's name when there is one (the
+    //    first struct or union of that name, by id).
+    let defs: Map<string, number>[] | undefined;
+    for (let id = 1; id < count; id++) {
+      if (kind[id] !== Kind.Fwd || w.isAnon(w.nameOff(id))) continue;
+      const name = w.name(w.nameOff(id));
+      defs ??= this.firstDefinitions();
+      const def = defs[w.kflag(id) ? 1 : 0].get(name);
+      if (def !== undefined && this.byId[def] !== undefined) {
+        this.byId[id] = this.byId[def];
+        this.aliasOf[id] = def;
+      } else this.setName(id, name, Kind.Fwd);
     }
+  }
+
+  /** The first struct ([0]) and union ([1]) of each name. */
+  private firstDefinitions(): Map<string, number>[] {
+    const w = this.w;
+    const structs = new Map<string, number>();
+    const unions = new Map<string, number>();
+    for (let id = 1; id < w.count; id++) {
+      const k = w.kind[id];
+      if (!isComposite(k) || w.isAnon(w.nameOff(id))) continue;
+      const m = k === Kind.Struct ? structs : unions;
+      const name = w.name(w.nameOff(id));
+      if (!m.has(name)) m.set(name, id);
+    }
+    return [structs, unions];
+  }
+
+  private usedByValue(target: number): void {
+    const r = this.skipModsAndArrays(target);
+    const k = this.w.kind[r];
+    if (r !== 0 && isComposite(k) && this.byId[r] === undefined) {
+      this.setName(r, `anon_${k === Kind.Struct ? 'struct' : 'union'}_${r}`, k);
+      this.nameChildren(r, this.byId[r]!, 0, undefined);
+    }
+  }
+
+  /** Whether nameAnon would name id. */
+  private wantsName(id: number): boolean {
+    return id !== 0 && isTagKind(this.w.kind[id]) && this.w.isAnon(this.w.nameOff(id)) && this.byId[id] === undefined;
   }
 
   private nameAnon(id: number, base: string): void {
-    const t = id === 0 ? undefined : this.btf.type(id);
-    if (t === undefined || !this.isTagKind(t) || t.name !== '' || this.byId.has(id)) return;
-    const n = this.setName(id, base, t.kind);
-    if (t.kind === Kind.Struct || t.kind === Kind.Union) this.nameChildren(t, n);
+    if (!this.wantsName(id)) return;
+    const n = this.setName(id, base, this.w.kind[id]);
+    if (isComposite(this.w.kind[id])) this.nameChildren(id, n, 0, undefined);
   }
 
-  /** Name the anonymous types of t's members; anonymous composite members
-   * are walked into once each (a second walk would find everything named). */
-  private nameChildren(t: CompositeType, prefix: string, depth = 0, walked = new Set<CompositeType>([t])): void {
+  /** Name the anonymous types of a composite's members; anonymous composite
+   * members are walked into once each (a second walk would find everything
+   * named). `walked` is made when the first one is met. */
+  private nameChildren(id: number, prefix: string, depth: number, walked: Set<number> | undefined): void {
     if (depth > 32) return;
-    for (const m of t.members) {
-      const target = this.skipModsAndArrays(m.type);
-      if (m.name !== '') {
-        this.nameAnon(target, `${prefix}__${m.name}`);
+    const w = this.w;
+    const vlen = w.vlen(id);
+    for (let j = 0; j < vlen; j++) {
+      const target = this.skipModsAndArrays(w.memberType(id, j));
+      const mo = w.memberNameOff(id, j);
+      if (!w.isAnon(mo)) {
+        // The path name is built only for a member that gets it.
+        if (this.wantsName(target)) this.nameAnon(target, `${prefix}__${w.name(mo)}`);
         continue;
       }
-      const tt = target === 0 ? undefined : this.btf.type(target);
-      if (tt !== undefined && (tt.kind === Kind.Struct || tt.kind === Kind.Union) && !walked.has(tt)) {
-        walked.add(tt);
-        this.nameChildren(tt, prefix, depth + 1, walked);
+      if (target !== 0 && isComposite(w.kind[target])) {
+        walked ??= new Set<number>([id]);
+        if (walked.has(target)) continue;
+        walked.add(target);
+        this.nameChildren(target, prefix, depth + 1, walked);
       }
     }
   }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { BpfkitError } from '../internal/errors.js';
 import { btfCommand, fastDumpArgs, runDump } from './commands/btf.js';
+import { fastLinkArgs, runLink } from './commands/gen-object.js';
 
 // yargs 17's CommonJS entry is one prebuilt file: it loads in about 15 ms,
 // where the ESM entry (and yargs 18, ESM only) walks a module tree for about
@@ -12,10 +13,13 @@ const loadYargs = (): ((args: string[]) => Argv) => createRequire(import.meta.ur
 
 /** The bpfkit command line: thin yargs commands over the library. */
 async function main(argv: string[]): Promise<void> {
-  // Fast path: plain `btf dump FILE [--format F]` skips yargs (see
-  // fastDumpArgs); every other command line goes through yargs below.
+  // Fast paths: plain `btf dump FILE [--format F]` and plain links skip
+  // yargs (see fastDumpArgs, fastLinkArgs); every other command line goes
+  // through yargs below.
   const fast = fastDumpArgs(argv);
   if (fast !== undefined) return reportErrors(() => runDump(fast));
+  const link = fastLinkArgs(argv);
+  if (link !== undefined) return reportErrors(() => runLink(link.out, link.inputs, link.json));
 
   // The other commands' modules are loaded only here, after the fast path:
   // a `btf dump` run does not pay for them.

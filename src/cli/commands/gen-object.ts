@@ -26,3 +26,38 @@ export async function runLink(out: string, inputs: string[], json: boolean): Pro
   const { summary } = linkFiles(out, inputs);
   if (json) writeStdout(JSON.stringify(summary, null, 2) + '\n');
 }
+
+export interface LinkArgs {
+  out: string;
+  inputs: string[];
+  json: boolean;
+}
+
+/**
+ * The arguments of a plain `gen object OUT IN...` or `link -o OUT IN...`
+ * (with `--json` anywhere), read without yargs; undefined for anything
+ * else, which then goes through yargs with its help and messages. Loading
+ * and running yargs costs about 40 ms, more than bpftool's whole link of
+ * small inputs.
+ */
+export function fastLinkArgs(argv: readonly string[]): LinkArgs | undefined {
+  let rest: readonly string[];
+  let out: string | undefined;
+  if (argv[0] === 'gen' && argv[1] === 'object') rest = argv.slice(2);
+  else if (argv[0] === 'link') rest = argv.slice(1);
+  else return undefined;
+  const named = argv[0] === 'link';
+  const positional: string[] = [];
+  let json = false;
+  for (let i = 0; i < rest.length; i++) {
+    const s = rest[i];
+    if (s === '--json' && !json) json = true;
+    else if (named && (s === '-o' || s === '--output') && out === undefined && i + 1 < rest.length && !rest[i + 1].startsWith('-')) out = rest[++i];
+    else if (named && s.startsWith('--output=') && out === undefined && s.length > '--output='.length) out = s.slice('--output='.length);
+    else if (s.length > 0 && !s.startsWith('-')) positional.push(s);
+    else return undefined;
+  }
+  if (!named) out = positional.shift();
+  if (out === undefined || positional.length === 0) return undefined;
+  return { out, inputs: positional, json };
+}

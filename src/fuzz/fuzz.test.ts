@@ -185,7 +185,7 @@ describe('fuzz harness', () => {
     expect(classify('btf.parse', pastEnd, file, 100).outcome).toBe('NOLOC');
     // The dumpers work on a parsed Btf: a type id is their location, and
     // the output limit has none.
-    for (const target of ['btf.dumpC', 'btf.dumpTs'] as const) {
+    for (const target of ['btf.dumpC', 'btf.dumpTs', 'btf.dedup'] as const) {
       expect(classify(target, new BpfkitError('BAD_VALUE', 'cycle', { typeId: 3 }), file, 100).outcome).toBe('BAD_VALUE');
       expect(classify(target, new BpfkitError('TOO_LARGE', 'big'), file, 100).outcome).toBe('TOO_LARGE');
       expect(classify(target, new BpfkitError('BAD_VALUE', 'cycle'), file, 100).outcome).toBe('NOLOC');

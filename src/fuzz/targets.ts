@@ -20,10 +20,10 @@
  * btf.sizes (sizeOf/alignOf) is not a parser, so its errors need no
  * location, but it follows type references and so must not hang either.
  *
- * btf.dumpC and btf.dumpTs work on a parsed, in-memory Btf: their errors
- * name the type id they refer to (no file or offset), or are TOO_LARGE
- * (the output limit). They are the costliest stages, so they run on a
- * deterministic subset of cases (see DUMP_EVERY).
+ * btf.dumpC, btf.dumpTs and btf.dedup work on a parsed, in-memory Btf:
+ * their errors name the type id they refer to (no file or offset), or are
+ * TOO_LARGE (the output limit, the walk bound). They are the costliest
+ * stages, so they run on a deterministic subset of cases (see DUMP_EVERY).
  */
 import { BpfkitError, type ErrorCode } from '../internal/errors.js';
 import {
@@ -31,6 +31,7 @@ import {
   btfExtFromElf,
   btfFromBytes,
   btfFromElf,
+  dedupBtf,
   dumpC,
   dumpJson,
   dumpRaw,
@@ -70,6 +71,7 @@ export const TARGETS = [
   'btf.dumpJson',
   'btf.dumpC',
   'btf.dumpTs',
+  'btf.dedup',
   'btf.decode',
   'btf.sizes',
   'btf.encode',
@@ -140,8 +142,9 @@ export function hungStage(): [Target | undefined, string] {
  */
 function locationProblem(e: BpfkitError, target: Target, file: string, inputLength: number): string | undefined {
   if (!ERROR_CODES.includes(e.code)) return `unknown code ${String(e.code)}`;
-  if (target === 'btf.dumpC' || target === 'btf.dumpTs') {
-    // The dumpers see a Btf, not a file: a type id is their location.
+  if (target === 'btf.dumpC' || target === 'btf.dumpTs' || target === 'btf.dedup') {
+    // The dumpers and dedup see a Btf, not a file: a type id is their
+    // location.
     if (e.typeId === undefined) return e.code === 'TOO_LARGE' ? undefined : 'no type id';
     if (!Number.isInteger(e.typeId) || e.typeId < 0) return `type id ${e.typeId} is not an id`;
     return undefined;
@@ -245,6 +248,9 @@ function afterBtfParse(st: Stages, btf: Btf, base: Btf | undefined, which: CaseI
     const modern = which !== undefined && (which.index & 1) === 1;
     st.run('btf.dumpC', () => dumpC(btf, { maxBytes: DUMP_MAX_BYTES, sort: modern, kfuncs: modern }));
     st.run('btf.dumpTs', () => dumpTs(btf, { maxBytes: DUMP_MAX_BYTES }));
+    // Deduplication (what the linker runs) compares every same-shape type
+    // graph: hostile sharing must end in its work bound, never in a hang.
+    if (btf.ownCount <= DEDUP_MAX_TYPES) st.run('btf.dedup', () => dedupBtf(btf, { maxWalkSteps: DEDUP_MAX_STEPS }).btf.typeCount);
   }
   const types = st.run(
     'btf.decode',
@@ -278,6 +284,12 @@ export const DUMP_EVERY = 8;
  * reached in milliseconds by the gigabytes of padding some mutated
  * bitfield offsets make libbpf (and so dumpC) print. */
 export const DUMP_MAX_BYTES = 8 * 2 ** 20;
+
+/** Dedup runs with the dumps, on BTF up to this many own types (the
+ * kernel-sized subjects take a second each), with a walk bound that ends a
+ * hostile case in well under a second (TOO_LARGE). */
+export const DEDUP_MAX_TYPES = 20_000;
+export const DEDUP_MAX_STEPS = 2_000_000;
 
 let dumpEvery = DUMP_EVERY;
 

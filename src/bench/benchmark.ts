@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Ratio, Stats } from './measure.js';
 
 /**
@@ -65,4 +66,19 @@ export interface BenchResult {
 
 export function emptyResult(b: Pick<Benchmark, 'id' | 'title'>): BenchResult {
   return { id: b.id, title: b.title, singles: [], pairs: [], skipped: [], warnings: [] };
+}
+
+/**
+ * A result for a benchmark that dumps the kernel's BTF: its input is
+ * ctx.vmlinux, or, when that file is absent, it records why everything was
+ * skipped (`present` false: return `res` as it is).
+ */
+export function resultOnVmlinux(b: Pick<Benchmark, 'id' | 'title'>, ctx: BenchContext): { res: BenchResult; present: boolean } {
+  const res = emptyResult(b);
+  if (!existsSync(ctx.vmlinux)) {
+    res.skipped.push({ case: 'all', reason: `${ctx.vmlinux} is absent (the kernel exposes no BTF here)` });
+    return { res, present: false };
+  }
+  res.input = ctx.vmlinux;
+  return { res, present: true };
 }

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
+import { resultOnVmlinux, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
 import type { HeapProbe } from './heap-probe.js';
 import { ratio, runAlternating, runOnce, summarize, type Command } from './measure.js';
 
@@ -17,13 +17,9 @@ export const btfDump: Benchmark = {
   id: 'btf-dump',
   title: 'btf dump vmlinux: bpfkit vs bpftool (whole process)',
   run(ctx: BenchContext): BenchResult {
-    const res = emptyResult(this);
+    const { res, present } = resultOnVmlinux(this, ctx);
+    if (!present) return res;
     const file = ctx.vmlinux;
-    if (!existsSync(file)) {
-      res.skipped.push({ case: 'all', reason: `${file} is absent (the kernel exposes no BTF here)` });
-      return res;
-    }
-    res.input = file;
     const bpftool = 'path' in ctx.bpftool ? ctx.bpftool.path : undefined;
     if (bpftool === undefined && 'missing' in ctx.bpftool) {
       res.skipped.push({ case: 'bpftool comparison', reason: ctx.bpftool.missing });

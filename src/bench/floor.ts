@@ -1,5 +1,5 @@
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
-import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { resultOnVmlinux, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
 import { ratio, runAlternating, timeInProcess, type Command, type Stats } from './measure.js';
 import { readBytes } from '../internal/files.js';
 import { parseBtf } from '../btf/parse.js';
@@ -27,13 +27,9 @@ export const floorBench: Benchmark = {
   id: 'floor',
   title: 'the floor: Node start-up alone and warm in-process dumps vs bpftool (vmlinux)',
   run(ctx: BenchContext): BenchResult {
-    const res = emptyResult(this);
+    const { res, present } = resultOnVmlinux(this, ctx);
+    if (!present) return res;
     const file = ctx.vmlinux;
-    if (!existsSync(file)) {
-      res.skipped.push({ case: 'all', reason: `${file} is absent (the kernel exposes no BTF here)` });
-      return res;
-    }
-    res.input = file;
     const warm = {
       raw: warmTime(ctx, file, 'raw'),
       c: warmTime(ctx, file, 'c'),

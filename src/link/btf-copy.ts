@@ -91,7 +91,8 @@ export function appendWireTypes(out: OutBtf, btf: Btf, ids: readonly number[], m
     const len = (offsets[i + 1] - offsets[i]) >> 2;
     const at = out.begin(len);
     const d = out.words;
-    d.set(src.subarray(q, q + len), at);
+    // Records are a few words: a loop beats subarray + set (an object each).
+    for (let j = 1; j < len; j++) d[at + j] = src[q + j];
     d[at] = nameNo(src[q]);
     switch (kind) {
       case Kind.Array:

@@ -37,6 +37,8 @@ const SHT_PROGBITS = 1;
 const SHT_REL = 9;
 const SHT_NOBITS = 8;
 const MERGE_GAP = 16 << 10;
+const DEBUG = Buffer.from('.debug_', 'latin1');
+const REL_DEBUG = Buffer.from('.rel.debug_', 'latin1');
 
 function readSparse(fd: number): Uint8Array | undefined {
   const size = fstatSync(fd).size;
@@ -87,12 +89,17 @@ function readSparse(fd: number): Uint8Array | undefined {
   for (let i = 1; i < shnum; i++) linked.add(hdr(i).link);
   const names = hdr(shstrndx);
   if (names.type === SHT_NOBITS || !fill(names.offset, names.size)) return undefined;
-  const nameAt = (off: number): string | undefined => {
+  /** Whether the name at `off` starts with `prefix` (ASCII); undefined
+   * when there is no NUL-terminated name there. Compared as bytes: decoding
+   * every section name cost more than reading the sections. */
+  const nameStarts = (off: number, prefix: Uint8Array): boolean | undefined => {
     if (off >= names.size) return undefined;
     const start = names.offset + off;
     const end = out.indexOf(0, start);
     if (end < 0 || end >= names.offset + names.size) return undefined;
-    return Buffer.from(out.buffer, out.byteOffset + start, end - start).toString('latin1');
+    if (end - start < prefix.length) return false;
+    for (let i = 0; i < prefix.length; i++) if (out[start + i] !== prefix[i]) return false;
+    return true;
   };
   // Ranges to read, as [start, end) pairs.
   const ranges: number[][] = [];
@@ -100,10 +107,10 @@ function readSparse(fd: number): Uint8Array | undefined {
     if (i === shstrndx) continue;
     const s = hdr(i);
     if (s.type === SHT_NOBITS) continue;
-    const name = nameAt(s.name);
-    if (name === undefined) return undefined;
+    const isDebug = nameStarts(s.name, s.type === SHT_REL ? REL_DEBUG : DEBUG);
+    if (isDebug === undefined) return undefined;
     if (s.offset < 0 || s.size < 0 || s.offset > size || s.size > size - s.offset) return undefined;
-    const dwarf = (s.type === SHT_PROGBITS && name.startsWith('.debug_')) || (s.type === SHT_REL && name.startsWith('.rel.debug_'));
+    const dwarf = (s.type === SHT_PROGBITS || s.type === SHT_REL) && isDebug;
     // DWARF is ignored by the linker; only its extent matters (readElf checks it).
     if (!dwarf || linked.has(i)) ranges.push([s.offset, s.offset + s.size]);
   }

@@ -11,7 +11,9 @@ import { isComposite, type DedupRecords } from './records.js';
  */
 function mix(h: number, x: number): number {
   h = Math.imul(h ^ x, 0x01000193);
-  return (h ^ (h >>> 15)) | 0;
+  // 30 bits: V8 keeps such numbers unboxed (a small integer), so keys
+  // allocate nothing and the table's Map hashes them cheaply.
+  return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
 /** name, info and the size/type word (btf_hash_common / btf_equal_common). */

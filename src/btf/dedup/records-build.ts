@@ -55,7 +55,8 @@ function addWire(out: RecordWriter, btf: Btf, file: string | undefined): void {
     const len = (offsets[i + 1] - offsets[i]) >> 2;
     const at = out.begin(len);
     const dst = out.words;
-    dst.set(src.subarray(q, q + len), at);
+    // Records are a few words: a loop beats subarray + set (an object each).
+    for (let j = 1; j < len; j++) dst[at + j] = src[q + j];
     dst[at] = nameNo(src[q]);
     const stride = nameStride(kind);
     if (stride !== 0) {

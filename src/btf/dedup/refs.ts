@@ -1,5 +1,5 @@
 import { Kind } from '../kinds.js';
-import { arrayKey, commonKey, equalArray, equalCommon, equalFnProto, equalIntTag, fnProtoKey, intTagKey } from './keys.js';
+import { arrayKey, commonKey, equalArray, equalFnProto, equalIntTag, fnProtoKey, intTagKey } from './keys.js';
 import { firstEqual } from './prim.js';
 import { IN_PROGRESS, MAX_ID, type DedupState } from './state.js';
 
@@ -14,81 +14,107 @@ import { IN_PROGRESS, MAX_ID, type DedupState } from './state.js';
  */
 export function dedupRefTypes(d: DedupState): void {
   const walk = new RefWalk(d);
-  for (let id = d.recs.firstId; id < d.recs.count; id++) walk.dedup(id);
+  const map = d.map;
+  // Mapped already: everything but reference types, and those reached from
+  // an earlier id. (No type is in progress between walks.)
+  for (let id = d.recs.firstId; id < d.recs.count; id++) if (map[id] > MAX_ID) walk.dedup(id);
 }
 
-/** Words per stack frame: type id, index of the next child. */
-const FRAME_WORDS = 2;
+/** Words per stack frame: type id, word index of its next child
+ * reference, the step to the one after, and how many are left. */
+const FRAME_WORDS = 4;
 
+/**
+ * The depth-first walk, with field reads and map checks inline: most of a
+ * one-shot link runs before V8 optimises this code, and in the interpreter
+ * a call costs more than the work it would wrap.
+ */
 class RefWalk {
   private stack = new Uint32Array(64 * FRAME_WORDS);
   private top = 0;
-  /** The canonical id of the last type entered or finished. */
-  private ret = 0;
 
   constructor(private readonly d: DedupState) {}
 
-  dedup(root: number): number {
+  /** Deduplicate the unprocessed reference type `root` and what it refers to. */
+  dedup(root: number): void {
+    const d = this.d;
+    const map = d.map;
+    const w = d.recs.words;
     this.top = 0;
-    if (!this.enter(root)) return this.ret;
-    const s = this.d.recs;
-    const w = s.words;
+    this.enter(root);
     while (this.top > 0) {
+      const s = this.stack;
       const f = this.top - FRAME_WORDS;
-      const id = this.stack[f];
-      const i = this.stack[f + 1];
-      const o = s.off[id];
-      if (i < childCount(w, o)) {
-        // A child's result is written into this record as soon as it is
-        // known: nothing reads the record of a type still in progress.
-        const at = o + childWord(w, o, i);
-        if (this.enter(w[at])) continue;
-        w[at] = this.ret;
-        this.stack[f + 1] = i + 1;
+      const left = s[f + 3];
+      if (left > 0) {
+        const at = s[f + 1];
+        const child = w[at];
+        const m = map[child];
+        if (m === IN_PROGRESS) throw d.error('reference types form a cycle that no struct or union breaks', child);
+        if (m > MAX_ID) {
+          this.enter(child);
+          continue;
+        }
+        // A child's canonical id is written into this record as soon as it
+        // is known: nothing reads the record of a type still in progress.
+        w[at] = m === child ? child : d.resolve(child);
+        s[f + 1] = at + s[f + 2];
+        s[f + 3] = left - 1;
         continue;
       }
       this.top = f;
-      this.ret = this.finish(id);
-      if (this.top > 0) {
-        const p = this.top - FRAME_WORDS;
-        const po = s.off[this.stack[p]];
-        const pi = this.stack[p + 1];
-        w[po + childWord(w, po, pi)] = this.ret;
-        this.stack[p + 1] = pi + 1;
+      const ret = this.finish(s[f]);
+      if (f > 0) {
+        const p = f - FRAME_WORDS;
+        const at = s[p + 1];
+        w[at] = ret;
+        s[p + 1] = at + s[p + 2];
+        s[p + 3] = s[p + 3] - 1;
       }
     }
-    return this.ret;
   }
 
-  /** Either the id's canonical id (in `ret`, returns false) or a new frame
-   * on the stack (returns true). */
-  private enter(id: number): boolean {
+  /** Start on an unprocessed type: mark it and push its frame. */
+  private enter(id: number): void {
     const d = this.d;
-    const m = d.map[id];
-    if (m === IN_PROGRESS) throw d.error('reference types form a cycle that no struct or union breaks', id);
-    if (m <= MAX_ID) {
-      this.ret = d.resolve(id);
-      return false;
+    const w = d.recs.words;
+    const o = d.recs.off[id];
+    const info = w[o + 1];
+    const k = (info >>> 24) & 0x7f;
+    // Children in the order libbpf visits them: an array's element type
+    // then index type; a prototype's return type then parameter types.
+    let first = o + 2;
+    let stride = 1;
+    let n = 1;
+    if (k === Kind.Array) {
+      first = o + 3;
+      n = 2;
+    } else if (k === Kind.FuncProto) {
+      stride = 2;
+      n = (info & 0xffffff) + 1;
+    } else if (!isRefKind(k)) {
+      throw d.error(`type of kind ${k} was left for the reference pass`, id);
     }
-    const k = d.recs.kind(id);
-    if (!isRefKind(k)) throw d.error(`type of kind ${k} was left for the reference pass`, id);
     d.map[id] = IN_PROGRESS;
     if (this.top + FRAME_WORDS > this.stack.length) {
       const more = new Uint32Array(this.stack.length * 2);
       more.set(this.stack);
       this.stack = more;
     }
-    this.stack[this.top] = id;
-    this.stack[this.top + 1] = 0;
-    this.top += FRAME_WORDS;
-    return true;
+    const s = this.stack;
+    const f = this.top;
+    s[f] = id;
+    s[f + 1] = first;
+    s[f + 2] = stride;
+    s[f + 3] = n;
+    this.top = f + FRAME_WORDS;
   }
 
   private finish(id: number): number {
     const d = this.d;
     const r = d.recs;
     let key: number;
-    let newId: number;
+    let newId = id;
     switch (r.kind(id)) {
       case Kind.Array:
         key = arrayKey(r, id);
@@ -102,10 +128,22 @@ class RefWalk {
         key = intTagKey(r, id);
         newId = firstEqual(d, key, id, equalIntTag);
         break;
-      default:
+      default: {
+        // firstEqual with equalCommon, inline (most reference types).
         key = commonKey(r, id);
-        newId = firstEqual(d, key, id, equalCommon);
+        const cands = d.table.candidates(key);
+        const w = r.words;
+        const x = r.off[id];
+        for (let i = cands.length - 1; i >= 0; i--) {
+          if (--d.walkBudget < 0) d.outOfSteps(id);
+          const y = r.off[cands[i]];
+          if (w[x] === w[y] && w[x + 1] === w[y + 1] && w[x + 2] === w[y + 2]) {
+            newId = cands[i];
+            break;
+          }
+        }
         break;
+      }
     }
     d.map[id] = newId;
     if (newId === id) d.table.add(key, id);
@@ -129,22 +167,4 @@ function isRefKind(k: number): boolean {
     default:
       return false;
   }
-}
-
-/** How many ids a reference type's record at word `o` refers to. */
-function childCount(w: Uint32Array, o: number): number {
-  const kind = (w[o + 1] >>> 24) & 0x7f;
-  if (kind === Kind.Array) return 2;
-  if (kind === Kind.FuncProto) return (w[o + 1] & 0xffffff) + 1;
-  return 1;
-}
-
-/** Where (words into the record) the i-th of them is, in the order libbpf
- * visits them: an array's element type then index type; a prototype's
- * return type then parameter types. */
-function childWord(w: Uint32Array, o: number, i: number): number {
-  const kind = (w[o + 1] >>> 24) & 0x7f;
-  if (kind === Kind.Array) return 3 + i;
-  if (kind === Kind.FuncProto) return i === 0 ? 2 : 2 + 2 * i;
-  return 2;
 }

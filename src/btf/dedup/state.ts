@@ -78,12 +78,15 @@ export class DedupState {
 
   /** Charge one step (a walk step or a candidate looked at) to the budget. */
   spend(typeId: number): void {
-    if (--this.walkBudget < 0) {
-      throw new BpfkitError('TOO_LARGE', 'deduplication takes too many steps (many same-shape types with deep, different type graphs)', {
-        typeId,
-        file: this.file,
-      });
-    }
+    if (--this.walkBudget < 0) this.outOfSteps(typeId);
+  }
+
+  /** The budget is spent (callers that decrement it inline call this). */
+  outOfSteps(typeId: number): never {
+    throw new BpfkitError('TOO_LARGE', 'deduplication takes too many steps (many same-shape types with deep, different type graphs)', {
+      typeId,
+      file: this.file,
+    });
   }
 
   error(detail: string, typeId: number): BpfkitError {

@@ -16,10 +16,12 @@ import { MAX_ID, type DedupState } from './state.js';
  */
 export function dedupStructTypes(d: DedupState): void {
   const { recs, map, table } = d;
+  const { words, off } = recs;
   const walk = new EquivWalk(d);
   for (let id = recs.firstId; id < recs.count; id++) {
-    if (d.isMapped(id)) continue;
-    if (!isComposite(recs.kind(id))) continue;
+    if (map[id] <= MAX_ID) continue;
+    const kind = (words[off[id] + 1] >>> 24) & 0x7f;
+    if (kind !== Kind.Struct && kind !== Kind.Union) continue;
     const key = structKey(recs, id);
     let newId = id;
     const cands = table.candidates(key);
@@ -50,8 +52,10 @@ const TAIL = 2;
 const FRAME = 3;
 type Outcome = typeof NO | typeof YES | typeof TAIL | typeof FRAME;
 
-/** Words per stack frame: candidate id, canonical id, next child, children. */
-const FRAME_WORDS = 4;
+/** Words per stack frame: the two records' word offsets, the word (within
+ * the records) of the next child pair, the step to the one after, and how
+ * many pairs are left. */
+const FRAME_WORDS = 5;
 
 /**
  * libbpf's btf_dedup_is_equiv without recursion. A node is equivalent when
@@ -64,17 +68,28 @@ const FRAME_WORDS = 4;
  * a node's last child, needs no frame. So the hypothetical map sees the
  * same updates in the same order as the recursive original, and depth is
  * bounded by the number of types, not the call stack.
+ *
+ * Record fields are read inline rather than through DedupRecords' helpers:
+ * most of a one-shot link runs before V8 optimises this code, and in the
+ * interpreter every call costs more than the work it wraps.
  */
 export class EquivWalk {
-  private stack = new Uint32Array(64 * FRAME_WORDS);
+  // Signed: an array's stride is -1.
+  private stack = new Int32Array(64 * FRAME_WORDS);
   private top = 0;
   /** The pair to compare next. */
   private a = 0;
   private b = 0;
+  private readonly w: Uint32Array;
+  private readonly off: Uint32Array;
 
-  constructor(private readonly d: DedupState) {}
+  constructor(private readonly d: DedupState) {
+    this.w = d.recs.words;
+    this.off = d.recs.off;
+  }
 
   isEquiv(cand: number, canon: number): boolean {
+    const w = this.w;
     this.top = 0;
     this.a = cand;
     this.b = canon;
@@ -82,80 +97,88 @@ export class EquivWalk {
       let o: Outcome = this.step(this.a, this.b);
       while (o === TAIL || o === FRAME) {
         if (o === FRAME) {
+          // The frame just pushed: its first pair, and drop it when that
+          // is its only one.
           const f = this.top - FRAME_WORDS;
-          const n = this.stack[f + 3];
-          if (n === 0) {
+          const s = this.stack;
+          const left = s[f + 4];
+          if (left === 0) {
             this.top = f;
             o = YES;
             break;
           }
-          this.pairAt(f, 0);
-          this.stack[f + 2] = 1;
-          if (n === 1) this.top = f;
+          const p = s[f + 2];
+          this.a = w[s[f] + p];
+          this.b = w[s[f + 1] + p];
+          s[f + 2] = p + s[f + 3];
+          s[f + 4] = left - 1;
+          if (left === 1) this.top = f;
         }
         o = this.step(this.a, this.b);
       }
       if (o === NO) return false;
       if (this.top === 0) return true;
       const f = this.top - FRAME_WORDS;
-      const i = this.stack[f + 2];
-      this.pairAt(f, i);
-      this.stack[f + 2] = i + 1;
-      if (i + 1 >= this.stack[f + 3]) this.top = f;
+      const s = this.stack;
+      const p = s[f + 2];
+      this.a = w[s[f] + p];
+      this.b = w[s[f + 1] + p];
+      s[f + 2] = p + s[f + 3];
+      const left = s[f + 4] - 1;
+      s[f + 4] = left;
+      if (left === 0) this.top = f;
     }
   }
 
-  private push(cand: number, canon: number, n: number): Outcome {
+  /** Push a frame for `n` child pairs of the records at word offsets x and
+   * y, the first at word p, then every `stride` words (an array's index
+   * type comes before its element type: stride -1). */
+  private push(x: number, y: number, p: number, stride: number, n: number): Outcome {
     if (this.top + FRAME_WORDS > this.stack.length) {
-      const more = new Uint32Array(this.stack.length * 2);
+      const more = new Int32Array(this.stack.length * 2);
       more.set(this.stack);
       this.stack = more;
     }
     const s = this.stack;
     const f = this.top;
-    s[f] = cand;
-    s[f + 1] = canon;
-    s[f + 2] = 0;
-    s[f + 3] = n;
+    s[f] = x;
+    s[f + 1] = y;
+    s[f + 2] = p;
+    s[f + 3] = stride;
+    s[f + 4] = n;
     this.top = f + FRAME_WORDS;
     return FRAME;
   }
 
-  /** The i-th child pair of the frame at f, into (a, b). Both types have
-   * the same kind (step checked it). */
-  private pairAt(f: number, i: number): void {
-    const r = this.d.recs;
-    const w = r.words;
-    const x = r.off[this.stack[f]];
-    const y = r.off[this.stack[f + 1]];
-    const kind = (w[x + 1] >>> 24) & 0x7f;
-    let p: number;
-    if (kind === Kind.Array) p = i === 0 ? 4 : 3;
-    else if (kind === Kind.FuncProto) p = i === 0 ? 2 : 2 + 2 * i;
-    else p = 4 + 3 * i;
-    this.a = w[x + p];
-    this.b = w[y + p];
-  }
-
   private step(candId: number, canonId: number): Outcome {
     const d = this.d;
-    const r = d.recs;
-    d.spend(candId);
-    if (d.resolve(candId) === d.resolve(canonId)) return YES;
-    canonId = d.resolveFwd(canonId);
+    if (--d.walkBudget < 0) d.outOfSteps(candId);
+    const map = d.map;
+    const mc = map[candId];
+    const rc = mc === candId || mc > MAX_ID ? candId : d.resolve(candId);
+    const mn = map[canonId];
+    const rn = mn === canonId || mn > MAX_ID ? canonId : d.resolve(canonId);
+    if (rc === rn) return YES;
+    const w = this.w;
+    const off = this.off;
+    // A FWD stands for what it resolved to, once that is no longer a FWD.
+    if (((w[off[canonId] + 1] >>> 24) & 0x7f) === Kind.Fwd && ((w[off[rn] + 1] >>> 24) & 0x7f) !== Kind.Fwd) canonId = rn;
     const hyp = d.hypot[canonId];
     if (hyp <= MAX_ID) {
       if (hyp === candId) return YES;
       // Compilers sometimes emit two identical copies of an array, struct or
       // pointer type within one unit and use both; accept those exact copies.
+      const r = d.recs;
       return equalArray(r, hyp, candId) || identicalStructs(d, hyp, candId) || identicalPtrs(d, hyp, candId) ? YES : NO;
     }
     d.hypot[canonId] = candId;
     d.hypotList.push(canonId);
 
-    if (r.name(candId) !== r.name(canonId)) return NO;
-    const ck = r.kind(candId);
-    const nk = r.kind(canonId);
+    const x = off[candId];
+    const y = off[canonId];
+    if (w[x] !== w[y]) return NO; // names
+    const ck = (w[x + 1] >>> 24) & 0x7f;
+    const nk = (w[y + 1] >>> 24) & 0x7f;
 
     // FWD <-> STRUCT/UNION: equivalent when the FWD is of the same flavour.
     if ((ck === Kind.Fwd || nk === Kind.Fwd) && ck !== nk) {
@@ -163,20 +186,12 @@ export class EquivWalk {
       const fk = fwdKind(d, canonId);
       // A base FWD would have to become the struct: only FWDs may be adjusted
       // then, the graphs are otherwise not taken as equivalent.
-      if (fk === ck && canonId < r.firstId) d.hypotAdjustCanon = true;
+      if (fk === ck && canonId < d.recs.firstId) d.hypotAdjustCanon = true;
       return fk === ck ? YES : NO;
     }
     if (ck !== nk) return NO;
 
     switch (ck) {
-      case Kind.Int:
-        return equalIntTag(r, candId, canonId) ? YES : NO;
-      case Kind.Enum:
-      case Kind.Enum64:
-        return compatEnum(r, candId, canonId) ? YES : NO;
-      case Kind.Fwd:
-      case Kind.Float:
-        return equalCommon(r, candId, canonId) ? YES : NO;
       case Kind.Const:
       case Kind.Volatile:
       case Kind.Restrict:
@@ -184,20 +199,35 @@ export class EquivWalk {
       case Kind.Typedef:
       case Kind.Func:
       case Kind.TypeTag:
-        if (r.info(candId) !== r.info(canonId)) return NO;
-        this.a = r.sot(candId);
-        this.b = r.sot(canonId);
+        if (w[x + 1] !== w[y + 1]) return NO;
+        this.a = w[x + 2];
+        this.b = w[y + 2];
         return TAIL;
-      case Kind.Array:
-        if (!compatArray(r, candId, canonId)) return NO;
-        return this.push(candId, canonId, 2);
       case Kind.Struct:
-      case Kind.Union:
-        if (!shallowEqualStruct(r, candId, canonId)) return NO;
-        return this.push(candId, canonId, r.vlen(candId));
+      case Kind.Union: {
+        // shallowEqualStruct: name (checked), info, size, then member names
+        // and offsets.
+        if (w[x + 1] !== w[y + 1] || w[x + 2] !== w[y + 2]) return NO;
+        const n = w[x + 1] & 0xffffff;
+        for (let m = 3, end = 3 + 3 * n; m < end; m += 3) {
+          if (w[x + m] !== w[y + m] || w[x + m + 2] !== w[y + m + 2]) return NO;
+        }
+        return this.push(x, y, 4, 3, n);
+      }
+      case Kind.Int:
+        return equalIntTag(d.recs, candId, canonId) ? YES : NO;
+      case Kind.Enum:
+      case Kind.Enum64:
+        return compatEnum(d.recs, candId, canonId) ? YES : NO;
+      case Kind.Fwd:
+      case Kind.Float:
+        return equalCommon(d.recs, candId, canonId) ? YES : NO;
+      case Kind.Array:
+        if (!compatArray(d.recs, candId, canonId)) return NO;
+        return this.push(x, y, 4, -1, 2);
       case Kind.FuncProto:
-        if (!compatFnProto(r, candId, canonId)) return NO;
-        return this.push(candId, canonId, r.vlen(candId) + 1);
+        if (!compatFnProto(d.recs, candId, canonId)) return NO;
+        return this.push(x, y, 2, 2, (w[x + 1] & 0xffffff) + 1);
       default:
         // libbpf fails the whole dedup here (-EINVAL): such a type (VAR,
         // DATASEC, DECL_TAG, void) cannot be a member's type.
@@ -247,14 +277,18 @@ function identicalPtrs(d: DedupState, a: number, b: number): boolean {
  * candidate graph whose partner is already canonical maps to it.
  */
 function mergeHypot(d: DedupState): void {
-  const { recs, map } = d;
+  const { map, hypot } = d;
+  const { words, off } = d.recs;
   const list = d.hypotList;
   for (let i = 0; i < list.length; i++) {
     const canonId = list[i];
-    const t = d.resolve(d.hypot[canonId]);
-    const c = d.resolve(canonId);
-    const tk = recs.kind(t);
-    const ck = recs.kind(c);
+    const h = hypot[canonId];
+    const mh = map[h];
+    const t = mh === h || mh > MAX_ID ? h : d.resolve(h);
+    const mc = map[canonId];
+    const c = mc === canonId || mc > MAX_ID ? canonId : d.resolve(canonId);
+    const tk = (words[off[t] + 1] >>> 24) & 0x7f;
+    const ck = (words[off[c] + 1] >>> 24) & 0x7f;
     if (tk !== Kind.Fwd && ck === Kind.Fwd) map[c] = t;
     if (d.hypotAdjustCanon) continue;
     if (tk === Kind.Fwd && ck !== Kind.Fwd) map[t] = c;

@@ -4,9 +4,11 @@
  * typed arrays, nested arrays, struct codecs by name). Bitfields and the
  * layout of members are in member-code.ts.
  *
- * Code is appended to a TextBuffer as it is worked out. An offset is an
- * expression and a constant added to it (`o` and 16 print as `o + 16`), so
- * that no string is built for the common case.
+ * Code is appended to a TextBuffer. An offset is an expression and a
+ * constant added to it (`o` and 16 print as `o + 16`), so that no string is
+ * built for the common case. What a type's code looks like around the
+ * offset and the value (a template) is worked out once per type id: most
+ * members are of a few hundred types.
  */
 import type { TextBuffer } from '../../../internal/text-buffer.js';
 import { Kind } from '../../kinds.js';
@@ -27,8 +29,37 @@ function offsetText(expr: string, k: number): string {
   return k === 0 ? expr : `${expr} + ${k}`;
 }
 
+/** Template kinds. */
+const T_UNKNOWN = 0;
+/** decode: pre + offset + post; write: a + offset + b + value + c. */
+const T_OFFSET = 1;
+/** decode: pre alone (no offset). write: nothing. */
+const T_CONST = 2;
+/** write: a + value + b + offset + c. */
+const T_VALUE_FIRST = 3;
+/** An array of anything but chars and typed-array scalars: worked out at
+ * each use (its loop variables depend on the nesting depth). */
+const T_NESTED = 4;
+
 export class ValueCode {
-  constructor(private readonly view: TypeView) {}
+  private readonly decKind: Uint8Array;
+  private readonly decPre: string[];
+  private readonly decPost: string[];
+  private readonly wrKind: Uint8Array;
+  private readonly wrA: string[];
+  private readonly wrB: string[];
+  private readonly wrC: string[];
+
+  constructor(private readonly view: TypeView) {
+    const n = view.w.count;
+    this.decKind = new Uint8Array(n);
+    this.decPre = new Array<string>(n).fill('');
+    this.decPost = new Array<string>(n).fill('');
+    this.wrKind = new Uint8Array(n);
+    this.wrA = new Array<string>(n).fill('');
+    this.wrB = new Array<string>(n).fill('');
+    this.wrC = new Array<string>(n).fill('');
+  }
 
   /** Append a value expression (it holds a member name, which may be
    * beyond ASCII when the BTF's strings are). */
@@ -41,211 +72,218 @@ export class ValueCode {
    * `off + k`. */
   decodeExpr(b: TextBuffer, id: number, off: string, k: number, depth: number): void {
     TypeView.nest(depth, id);
-    const view = this.view;
-    const w = view.w;
-    const rid = view.resolve(id);
-    if (rid === 0) {
-      b.str('undefined');
-      return;
-    }
-    switch (w.kind[rid]) {
-      case Kind.Struct:
-      case Kind.Union: {
-        const n = view.names.byId[rid];
-        if (n === undefined) b.str('undefined as never');
-        else {
-          b.str(n).str('.decode(v, ');
-          putOffset(b, off, k);
-          b.str(', le)');
-        }
-        return;
-      }
-      case Kind.Array: {
-        const elem = w.arrayElem(rid);
-        const er = view.resolve(elem);
-        const n = w.arrayNelems(rid);
-        if (view.isCharLike(er)) {
-          b.str('$str(v, ');
-          putOffset(b, off, k);
-          b.str(', ').int(n).byte(41);
-          return;
-        }
-        const s = view.scalar(er);
-        if (s >= 0 && s < SC_BOOL) {
-          b.str('$r_').str(TA_SUFFIX[s]).str('(v, ');
-          putOffset(b, off, k);
-          b.str(', ').int(n).str(', le)');
-          return;
-        }
-        const size = view.sizeOrNone(elem);
-        const stride = size < 0 ? 0 : size;
-        b.str('$arr(').int(n).str(', (i').int(depth).str(') => ');
-        this.decodeExpr(b, elem, `${offsetText(off, k)} + i${depth} * ${stride}`, 0, depth + 1);
-        b.byte(41);
-        return;
-      }
-      case Kind.Fwd:
-        b.str('$bytes(v, ');
-        putOffset(b, off, k);
-        b.str(', 0)');
-        return;
-      default: {
-        const s = view.scalar(rid);
-        if (s === SC_NONE) b.str('undefined as never');
-        else this.scalarRead(b, s, view.scalarSize(rid), off, k);
-      }
+    let t = this.decKind[id];
+    if (t === T_UNKNOWN) t = this.decodeTemplate(id);
+    if (t === T_OFFSET) {
+      b.str(this.decPre[id]);
+      putOffset(b, off, k);
+      b.str(this.decPost[id]);
+    } else if (t === T_CONST) b.str(this.decPre[id]);
+    else {
+      const view = this.view;
+      const rid = view.resolve(id);
+      const elem = view.w.arrayElem(rid);
+      const size = view.sizeOrNone(elem);
+      const stride = size < 0 ? 0 : size;
+      b.str('$arr(').int(view.w.arrayNelems(rid)).str(', (i').int(depth).str(') => ');
+      this.decodeExpr(b, elem, `${offsetText(off, k)} + i${depth} * ${stride}`, 0, depth + 1);
+      b.byte(41);
     }
   }
 
-  private scalarRead(b: TextBuffer, s: number, size: number, off: string, k: number): void {
-    if (s < SC_BOOL) {
-      b.str('v.get').str(TA_ACCESSOR[s]).byte(40);
-      putOffset(b, off, k);
-      b.str(TA_SIZE[s] === 1 ? ')' : ', le)');
-      return;
-    }
-    switch (s) {
-      case SC_BOOL:
-        if (size === 1) {
-          b.str('v.getUint8(');
-          putOffset(b, off, k);
-          b.str(') !== 0');
-        } else {
-          b.str('v.getUint').int(size * 8).byte(40);
-          putOffset(b, off, k);
-          b.str(', le) !== 0');
+  /** Work out how type id decodes (decKind and the strings). */
+  private decodeTemplate(id: number): number {
+    const view = this.view;
+    const w = view.w;
+    const rid = view.resolve(id);
+    let t = T_OFFSET;
+    let pre = '';
+    let post = '';
+    if (rid === 0) {
+      t = T_CONST;
+      pre = 'undefined';
+    } else {
+      switch (w.kind[rid]) {
+        case Kind.Struct:
+        case Kind.Union: {
+          const n = view.names.byId[rid];
+          if (n === undefined) {
+            t = T_CONST;
+            pre = 'undefined as never';
+          } else {
+            pre = `${n}.decode(v, `;
+            post = ', le)';
+          }
+          break;
         }
-        return;
-      case SC_U128:
-      case SC_I128:
-        b.str('$r128(v, ');
-        putOffset(b, off, k);
-        b.str(s === SC_I128 ? ', le, true)' : ', le, false)');
-        return;
-      case SC_BYTES:
-        b.str('$bytes(v, ');
-        putOffset(b, off, k);
-        b.str(', ').int(size).byte(41);
-        return;
+        case Kind.Array: {
+          const er = view.resolve(w.arrayElem(rid));
+          const n = w.arrayNelems(rid);
+          const s = view.isCharLike(er) ? SC_NONE : view.scalar(er);
+          if (view.isCharLike(er)) {
+            pre = '$str(v, ';
+            post = `, ${n})`;
+          } else if (s >= 0 && s < SC_BOOL) {
+            pre = `$r_${TA_SUFFIX[s]}(v, `;
+            post = `, ${n}, le)`;
+          } else t = T_NESTED;
+          break;
+        }
+        case Kind.Fwd:
+          pre = '$bytes(v, ';
+          post = ', 0)';
+          break;
+        default: {
+          const s = view.scalar(rid);
+          const size = s === SC_NONE ? 0 : view.scalarSize(rid);
+          if (s === SC_NONE) {
+            t = T_CONST;
+            pre = 'undefined as never';
+          } else if (s < SC_BOOL) {
+            pre = `v.get${TA_ACCESSOR[s]}(`;
+            post = TA_SIZE[s] === 1 ? ')' : ', le)';
+          } else if (s === SC_BOOL) {
+            pre = size === 1 ? 'v.getUint8(' : `v.getUint${size * 8}(`;
+            post = size === 1 ? ') !== 0' : ', le) !== 0';
+          } else if (s === SC_U128 || s === SC_I128) {
+            pre = '$r128(v, ';
+            post = s === SC_I128 ? ', le, true)' : ', le, false)';
+          } else {
+            pre = '$bytes(v, ';
+            post = `, ${size})`;
+          }
+        }
+      }
     }
+    this.decKind[id] = t;
+    this.decPre[id] = pre;
+    this.decPost[id] = post;
+    return t;
   }
 
   /** Append statements (lines at indentation `ind`) writing `val` (an
    * expression of the type's TS type) at byte offset `off + k`. */
   writeStmts(b: TextBuffer, id: number, val: string, off: string, k: number, depth: number, ind: string): void {
     TypeView.nest(depth, id);
+    let t = this.wrKind[id];
+    if (t === T_UNKNOWN) t = this.writeTemplate(id);
+    if (t === T_OFFSET) {
+      b.str(ind).str(this.wrA[id]);
+      putOffset(b, off, k);
+      b.str(this.wrB[id]);
+      this.val(b, val);
+      b.str(this.wrC[id]);
+    } else if (t === T_VALUE_FIRST) {
+      b.str(ind).str(this.wrA[id]);
+      this.val(b, val);
+      b.str(this.wrB[id]);
+      putOffset(b, off, k);
+      b.str(this.wrC[id]);
+    } else if (t === T_NESTED) this.writeNested(b, id, val, off, k, depth, ind);
+  }
+
+  private writeNested(b: TextBuffer, id: number, val: string, off: string, k: number, depth: number, ind: string): void {
+    const view = this.view;
+    const rid = view.resolve(id);
+    const elem = view.w.arrayElem(rid);
+    const n = view.w.arrayNelems(rid);
+    const size = view.sizeOrNone(elem);
+    const stride = size < 0 ? 0 : size;
+    const a = `a${depth}`;
+    const i = `i${depth}`;
+    const o = `o${depth}`;
+    b.str(ind).str('{\n');
+    b.str(ind).str('  const ').str(a).str(' = ');
+    this.val(b, val);
+    b.str(';\n');
+    b.str(ind).str('  for (let ').str(i).str(' = 0; ').str(i).str(' < ').int(n).str('; ').str(i).str('++) {\n');
+    b.str(ind).str('    const ').str(o).str(' = ');
+    putOffset(b, off, k);
+    b.str(' + ').str(i).str(' * ').int(stride).str(';\n');
+    b.str(ind).str('    if (').str(i).str(' >= ').str(a).str('.length) $zero(v, ').str(o).str(', ').int(stride).str(');\n');
+    b.str(ind).str('    else {\n');
+    this.writeStmts(b, elem, `${a}[${i}]`, o, 0, depth + 1, ind + '      ');
+    b.str(ind).str('    }\n');
+    b.str(ind).str('  }\n');
+    b.str(ind).str('}\n');
+  }
+
+  /** Work out how type id is written (wrKind and the strings). */
+  private writeTemplate(id: number): number {
     const view = this.view;
     const w = view.w;
     const rid = view.resolve(id);
-    if (rid === 0) return;
-    switch (w.kind[rid]) {
-      case Kind.Struct:
-      case Kind.Union: {
-        const n = view.names.byId[rid];
-        if (n !== undefined) {
-          b.str(ind).str(n).str('.write(');
-          this.val(b, val);
-          b.str(', v, ');
-          putOffset(b, off, k);
-          b.str(', le);\n');
+    let t = T_OFFSET;
+    let a = '';
+    let bb = '';
+    let c = '';
+    if (rid === 0) t = T_CONST;
+    else {
+      switch (w.kind[rid]) {
+        case Kind.Struct:
+        case Kind.Union: {
+          const n = view.names.byId[rid];
+          if (n === undefined) t = T_CONST;
+          else {
+            t = T_VALUE_FIRST;
+            a = `${n}.write(`;
+            bb = ', v, ';
+            c = ', le);\n';
+          }
+          break;
         }
-        return;
-      }
-      case Kind.Array: {
-        const elem = w.arrayElem(rid);
-        const er = view.resolve(elem);
-        const n = w.arrayNelems(rid);
-        if (view.isCharLike(er)) {
-          b.str(ind).str('$wstr(v, ');
-          putOffset(b, off, k);
-          b.str(', ').int(n).str(', ');
-          this.val(b, val);
-          b.str(');\n');
-          return;
+        case Kind.Array: {
+          const er = view.resolve(w.arrayElem(rid));
+          const n = w.arrayNelems(rid);
+          if (view.isCharLike(er)) {
+            a = '$wstr(v, ';
+            bb = `, ${n}, `;
+            c = ');\n';
+            break;
+          }
+          const s = view.scalar(er);
+          if (s >= 0 && s < SC_BOOL) {
+            a = `$w_${TA_SUFFIX[s]}(v, `;
+            bb = `, ${n}, le, `;
+            c = ');\n';
+          } else t = T_NESTED;
+          break;
         }
-        const s = view.scalar(er);
-        if (s >= 0 && s < SC_BOOL) {
-          b.str(ind).str('$w_').str(TA_SUFFIX[s]).str('(v, ');
-          putOffset(b, off, k);
-          b.str(', ').int(n).str(', le, ');
-          this.val(b, val);
-          b.str(');\n');
-          return;
-        }
-        const size = view.sizeOrNone(elem);
-        const stride = size < 0 ? 0 : size;
-        const a = `a${depth}`;
-        const i = `i${depth}`;
-        const o = `o${depth}`;
-        b.str(ind).str('{\n');
-        b.str(ind).str('  const ').str(a).str(' = ');
-        this.val(b, val);
-        b.str(';\n');
-        b.str(ind).str('  for (let ').str(i).str(' = 0; ').str(i).str(' < ').int(n).str('; ').str(i).str('++) {\n');
-        b.str(ind).str('    const ').str(o).str(' = ');
-        putOffset(b, off, k);
-        b.str(' + ').str(i).str(' * ').int(stride).str(';\n');
-        b.str(ind).str('    if (').str(i).str(' >= ').str(a).str('.length) $zero(v, ').str(o).str(', ').int(stride).str(');\n');
-        b.str(ind).str('    else {\n');
-        this.writeStmts(b, elem, `${a}[${i}]`, o, 0, depth + 1, ind + '      ');
-        b.str(ind).str('    }\n');
-        b.str(ind).str('  }\n');
-        b.str(ind).str('}\n');
-        return;
-      }
-      case Kind.Fwd:
-        return;
-      default: {
-        const s = view.scalar(rid);
-        if (s !== SC_NONE) {
-          b.str(ind);
-          this.scalarWrite(b, s, view.scalarSize(rid), val, off, k);
-          b.str(';\n');
+        case Kind.Fwd:
+          t = T_CONST;
+          break;
+        default: {
+          const s = view.scalar(rid);
+          const size = s === SC_NONE ? 0 : view.scalarSize(rid);
+          if (s === SC_NONE) t = T_CONST;
+          else if (s === TA_F32 || s === TA_F64) {
+            a = s === TA_F32 ? '$wf32(v, ' : '$wf64(v, ';
+            bb = ', ';
+            c = ', le);\n';
+          } else if (s < SC_BOOL) {
+            a = `v.set${TA_ACCESSOR[s]}(`;
+            bb = ', ';
+            c = TA_SIZE[s] === 1 ? ');\n' : ', le);\n';
+          } else if (s === SC_BOOL) {
+            a = '$wbool(v, ';
+            bb = `, ${size}, le, `;
+            c = ');\n';
+          } else if (s === SC_U128 || s === SC_I128) {
+            a = '$w128(v, ';
+            bb = ', le, ';
+            c = ');\n';
+          } else {
+            a = '$wbytes(v, ';
+            bb = `, ${size}, `;
+            c = ');\n';
+          }
         }
       }
     }
-  }
-
-  private scalarWrite(b: TextBuffer, s: number, size: number, val: string, off: string, k: number): void {
-    if (s < SC_BOOL) {
-      if (s === TA_F32 || s === TA_F64) {
-        b.str(s === TA_F32 ? '$wf32(v, ' : '$wf64(v, ');
-        putOffset(b, off, k);
-        b.str(', ');
-        this.val(b, val);
-        b.str(', le)');
-        return;
-      }
-      b.str('v.set').str(TA_ACCESSOR[s]).byte(40);
-      putOffset(b, off, k);
-      b.str(', ');
-      this.val(b, val);
-      b.str(TA_SIZE[s] === 1 ? ')' : ', le)');
-      return;
-    }
-    switch (s) {
-      case SC_BOOL:
-        b.str('$wbool(v, ');
-        putOffset(b, off, k);
-        b.str(', ').int(size).str(', le, ');
-        this.val(b, val);
-        b.byte(41);
-        return;
-      case SC_U128:
-      case SC_I128:
-        b.str('$w128(v, ');
-        putOffset(b, off, k);
-        b.str(', le, ');
-        this.val(b, val);
-        b.byte(41);
-        return;
-      case SC_BYTES:
-        b.str('$wbytes(v, ');
-        putOffset(b, off, k);
-        b.str(', ').int(size).str(', ');
-        this.val(b, val);
-        b.byte(41);
-        return;
-    }
+    this.wrKind[id] = t;
+    this.wrA[id] = a;
+    this.wrB[id] = bb;
+    this.wrC[id] = c;
+    return t;
   }
 }

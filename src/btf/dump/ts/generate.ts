@@ -54,7 +54,7 @@ import { Kind } from '../../kinds.js';
 import { VERSION } from '../../../version.js';
 import { endLines, linesBuffer, putLines, putText } from './lines.js';
 import { MemberCode } from './member-code.js';
-import { objKey, propKey } from './names.js';
+import { objKey } from './names.js';
 import { prelude } from './prelude.js';
 import { selectIds } from './selection.js';
 import { TypeView } from './type-view.js';
@@ -134,8 +134,8 @@ class Generator {
     o.str(' (BTF id ').int(id).str(', ').int(size).str(' bytes) */\nexport interface ').str(name).str(' {\n');
     for (let i = 0; i < n; i++) {
       o.str('  ');
-      this.key(o, propKey(mc.name[i]));
-      o.str(mc.optional[i] ? '?: ' : ': ').str(this.view.tsType(mc.type[i])).str(';\n');
+      this.key(o, mc.key[i]);
+      o.str(this.view.tsLine(mc.type[i], mc.optional[i]));
     }
     o.str('}\n');
     const align = this.view.alignOrOne(id);
@@ -146,7 +146,7 @@ class Generator {
       o.str('  (v, o, le) => ({\n');
       for (let i = 0; i < n; i++) {
         o.str('    ');
-        this.key(o, objKey(mc.name[i]));
+        this.key(o, mc.objKey(i));
         o.str(': ');
         mc.leafDecode(o, i);
         o.str(',\n');

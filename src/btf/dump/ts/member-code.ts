@@ -9,7 +9,7 @@
  */
 import type { TextBuffer } from '../../../internal/text-buffer.js';
 import { Kind } from '../../kinds.js';
-import { propAccess } from './names.js';
+import { propKey } from './names.js';
 import { SC_BOOL, SC_BYTES, SC_I128, SC_NONE, SC_U128, TA_I64, TA_U64, type TypeView } from './type-view.js';
 import type { ValueCode } from './value-code.js';
 
@@ -26,12 +26,15 @@ export class MemberCode {
   count = 0;
   readonly member: number[] = [];
   readonly name: string[] = [];
+  /** propKey(name): the name as an interface property. */
+  readonly key: string[] = [];
   readonly type: number[] = [];
   readonly bitOff: number[] = [];
   readonly width: number[] = [];
   readonly optional: boolean[] = [];
-  /** The members that are leaves (compositeWrites writes only those). */
-  private readonly keep = new Set<number>();
+  /** The members that are leaves (compositeWrites writes only those), with
+   * their leaf index. */
+  private readonly keep = new Map<number, number>();
   /** Member names taken so far in the composite. */
   private readonly seen = new Set<string>();
   /** Result of bitfield(). */
@@ -121,13 +124,19 @@ export class MemberCode {
       const i = this.count++;
       const word = w.memberWord(id, j);
       this.member[i] = word;
-      this.keep.add(word);
+      this.keep.set(word, i);
       this.name[i] = name;
+      this.key[i] = propKey(name);
       this.type[i] = type;
       this.bitOff[i] = this.bfOff;
       this.width[i] = this.bfWidth;
       this.optional[i] = opt;
     }
+  }
+
+  /** objKey(name) of leaf i: the name as an object literal key. */
+  objKey(i: number): string {
+    return this.name[i] === '__proto__' ? '["__proto__"]' : this.key[i];
   }
 
   /** Append the decode expression of leaf i. */
@@ -211,9 +220,12 @@ export class MemberCode {
         }
         continue;
       }
-      if (!this.keep.has(w.memberWord(id, j))) continue;
+      const leaf = this.keep.get(w.memberWord(id, j));
+      if (leaf === undefined) continue;
       this.bitfield(bitBase + bitsOffset, kflag ? off >>> 24 : 0, type);
-      const val = propAccess('x', w.name(mo));
+      // propAccess('x', name), from the key worked out in leaves().
+      const key = this.key[leaf];
+      const val = key === this.name[leaf] ? 'x.' + key : `x[${key}]`;
       if (opt) {
         b.str(ind).str('if (');
         this.values.val(b, val);

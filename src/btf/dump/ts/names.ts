@@ -108,10 +108,18 @@ export class Names {
   /** Per `name__kind` base, the next `_k` suffix worth trying (every lower
    * one is taken), so that many types of one name take linear time. */
   private readonly nextSuffix = new Map<string, number>();
+  /** The C name of each named struct/union/enum (step 1 reads them all;
+   * the typedef and FWD steps compare with them). */
+  private readonly tagName: (string | undefined)[];
+  /** skipModsAndArrays results, plus one (0: not worked out yet): every
+   * member's type is looked up twice or more. */
+  private readonly stored: Uint32Array;
 
   constructor(private readonly w: WireTypes) {
     this.byId = new Array<string | undefined>(w.count).fill(undefined);
+    this.tagName = new Array<string | undefined>(w.count).fill(undefined);
     this.aliasOf = new Uint32Array(w.count);
+    this.stored = new Uint32Array(w.count);
     this.assign();
   }
 
@@ -153,6 +161,16 @@ export class Names {
 
   /** Skip modifiers and arrays: the type an array-of-X member stores. */
   private skipModsAndArrays(id: number): number {
+    const k = this.w.kind[id];
+    if (!isModifier(k) && k !== Kind.Array) return id;
+    const known = this.stored[id];
+    if (known !== 0) return known - 1;
+    const r = this.skipModsAndArraysOnce(id);
+    this.stored[id] = r + 1;
+    return r;
+  }
+
+  private skipModsAndArraysOnce(id: number): number {
     const w = this.w;
     for (let d = 0; d < 64; d++) {
       id = this.skipMods(id);
@@ -171,7 +189,12 @@ export class Names {
     // 1. Named tags.
     for (let id = 1; id < count; id++) {
       const k = kind[id];
-      if (isTagKind(k) && !w.isAnon(w.nameOff(id))) this.setName(id, w.name(w.nameOff(id)), k);
+      if (!isTagKind(k)) continue;
+      const off = w.nameOff(id);
+      if (w.isAnon(off)) continue;
+      const name = w.name(off);
+      this.tagName[id] = name;
+      this.setName(id, name, k);
     }
     // 2. Typedefs.
     for (let id = 1; id < count; id++) {
@@ -187,7 +210,7 @@ export class Names {
           this.aliasOf[id] = target;
           continue;
         }
-        if (existing === sanitize(name) && w.name(w.nameOff(target)) === name) {
+        if (existing === sanitize(name) && this.tagName[target] === name) {
           // typedef struct foo foo;
           this.byId[id] = existing;
           this.aliasOf[id] = target;
@@ -225,11 +248,16 @@ export class Names {
     }
     // 4. Forward declarations: the definition's name when there is one (the
     //    first struct or union of that name, by id).
-    let defs: Map<string, number>[] | undefined;
+    const fwds: number[] = [];
+    const fwdNames = new Set<string>();
     for (let id = 1; id < count; id++) {
       if (kind[id] !== Kind.Fwd || w.isAnon(w.nameOff(id))) continue;
+      fwds.push(id);
+      fwdNames.add(w.name(w.nameOff(id)));
+    }
+    const defs = fwds.length > 0 ? this.firstDefinitions(fwdNames) : [];
+    for (const id of fwds) {
       const name = w.name(w.nameOff(id));
-      defs ??= this.firstDefinitions();
       const def = defs[w.kflag(id) ? 1 : 0].get(name);
       if (def !== undefined && this.byId[def] !== undefined) {
         this.byId[id] = this.byId[def];
@@ -238,16 +266,16 @@ export class Names {
     }
   }
 
-  /** The first struct ([0]) and union ([1]) of each name. */
-  private firstDefinitions(): Map<string, number>[] {
+  /** The first struct ([0]) and union ([1]) of each of these names. */
+  private firstDefinitions(names: Set<string>): Map<string, number>[] {
     const w = this.w;
     const structs = new Map<string, number>();
     const unions = new Map<string, number>();
     for (let id = 1; id < w.count; id++) {
       const k = w.kind[id];
-      if (!isComposite(k) || w.isAnon(w.nameOff(id))) continue;
+      const name = this.tagName[id];
+      if (!isComposite(k) || name === undefined || !names.has(name)) continue;
       const m = k === Kind.Struct ? structs : unions;
-      const name = w.name(w.nameOff(id));
       if (!m.has(name)) m.set(name, id);
     }
     return [structs, unions];

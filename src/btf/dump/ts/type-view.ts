@@ -80,6 +80,12 @@ export class TypeView {
   private walkHeight = 0;
   /** tsType of each id at the top level ('' not computed yet). */
   private readonly tsMemo: string[];
+  /** The end of an interface line for a member of each type: `: T;\n`
+   * and `?: T;\n` ('' not made yet). */
+  private readonly lineMemo: string[];
+  private readonly optLineMemo: string[];
+  /** resolve() results plus one (0: not worked out yet). */
+  private readonly resolved: Uint32Array;
 
   constructor(readonly btf: Btf) {
     const w = new WireTypes(btf);
@@ -88,11 +94,24 @@ export class TypeView {
     this.alignMemo = new Int8Array(w.count);
     this.alignHeight = new Uint16Array(w.count);
     this.tsMemo = new Array<string>(w.count).fill('');
+    this.lineMemo = new Array<string>(w.count).fill('');
+    this.optLineMemo = new Array<string>(w.count).fill('');
+    this.resolved = new Uint32Array(w.count);
     this.names = new Names(w);
   }
 
   /** Skip modifiers and typedefs; 0 for void. */
   resolve(id: number): number {
+    const k = this.w.kind[id];
+    if (k !== Kind.Const && k !== Kind.Volatile && k !== Kind.Restrict && k !== Kind.TypeTag && k !== Kind.Typedef) return id;
+    const known = this.resolved[id];
+    if (known !== 0) return known - 1;
+    const r = this.resolveOnce(id);
+    this.resolved[id] = r + 1;
+    return r;
+  }
+
+  private resolveOnce(id: number): number {
     const start = id;
     const w = this.w;
     for (let d = 0; d < MAX_CHAIN; d++) {
@@ -303,6 +322,17 @@ export class TypeView {
     // Memoised at the top level only: deeper results depend on the depth.
     const s = this.tsTypeAt(id, 0);
     this.tsMemo[id] = s;
+    return s;
+  }
+
+  /** `: T;\n` (or `?: T;\n`) with T the tsType of id: the end of an
+   * interface line. */
+  tsLine(id: number, optional: boolean): string {
+    const memo = optional ? this.optLineMemo : this.lineMemo;
+    const hit = memo[id];
+    if (hit !== '') return hit;
+    const s = `${optional ? '?: ' : ': '}${this.tsType(id)};\n`;
+    memo[id] = s;
     return s;
   }
 

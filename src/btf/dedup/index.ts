@@ -1,7 +1,9 @@
 import { BpfkitError } from '../../internal/errors.js';
 import { Btf } from '../btf.js';
 import type { BtfExt } from '../ext/types.js';
+import type { BtfType } from '../types.js';
 import { outputTypes, type NameOffset } from './output.js';
+import { decodeRecord } from './records-dedup.js';
 import { runTypePasses, withDedupErrors } from './passes.js';
 import { buildRecords } from './records-build.js';
 import { dedupStrings, keepStrings } from './strings.js';
@@ -67,20 +69,29 @@ function run(btf: Btf, opts: DedupOptions): DedupResult {
   const { kept, typeMap } = runTypePasses(recs, opts.file, opts.maxWalkSteps);
 
   const byNo = strings.offsetOfNo;
-  const nameOff: NameOffset =
-    byNo !== undefined
-      ? (no) => byNo[no]
-      : (_no, s, was) => {
-          // Kept tables keep every offset that still names the same string,
-          // as libbpf leaves name_off alone when it skips the string pass.
-          if (strAt(btf, was) === s) return was;
-          const o = strings.offsetOf.get(s);
-          if (o === undefined) throw new BpfkitError('BAD_VALUE', `name '${s}' is not in the kept string table`, { file: opts.file });
-          return o;
-        };
-  const types = outputTypes(btf, recs, kept, typeMap, nameOff);
+  let types: BtfType[];
+  if (byNo !== undefined && btf.wire !== undefined) {
+    // Read from bytes: the records say all a type's decoding would, so the
+    // kept types are built from them (one object each, not decode + copy).
+    types = new Array(kept.length);
+    const nameOff = (no: number): number => byNo[no];
+    for (let i = 0; i < kept.length; i++) types[i] = decodeRecord(recs, kept[i], recs.firstId + i, typeMap, nameOff);
+  } else {
+    const nameOff: NameOffset =
+      byNo !== undefined
+        ? (no) => byNo[no]
+        : (_no, s, was) => {
+            // Kept tables keep every offset that still names the same string,
+            // as libbpf leaves name_off alone when it skips the string pass.
+            if (strAt(btf, was) === s) return was;
+            const o = strings.offsetOf(s);
+            if (o === undefined) throw new BpfkitError('BAD_VALUE', `name '${s}' is not in the kept string table`, { file: opts.file });
+            return o;
+          };
+    types = outputTypes(btf, recs, kept, typeMap, nameOff);
+  }
   const out = new Btf({ types, strings: strings.table, base: btf.base, littleEndian: btf.littleEndian });
-  return { btf: out, typeMap, stringOffset: (s) => strings.offsetOf.get(s) };
+  return { btf: out, typeMap, stringOffset: (s) => strings.offsetOf(s) };
 }
 
 /** The string at a combined-space offset, or undefined when there is none. */

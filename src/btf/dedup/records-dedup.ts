@@ -29,8 +29,12 @@ export function dedupRecords(recs: DedupRecords, opts: { file?: string; maxWalkS
   });
 }
 
-/** One record as a type object with id `id`, references through `map`. */
-export function decodeRecord(recs: DedupRecords, oldId: number, id: number, map: Uint32Array): BtfType {
+/**
+ * One record as a type object with id `id`, references through `map`, the
+ * fields exactly as decoding its wire record gives them; name offsets from
+ * `nameOff` by string number (none: 0).
+ */
+export function decodeRecord(recs: DedupRecords, oldId: number, id: number, map: Uint32Array, nameOff: (no: number) => number = () => 0): BtfType {
   const w = recs.words;
   const s = recs.strs;
   const o = recs.off[oldId];
@@ -39,6 +43,7 @@ export function decodeRecord(recs: DedupRecords, oldId: number, id: number, map:
   const kflag = info >>> 31 === 1;
   const vlen = info & 0xffffff;
   const name = s[w[o]];
+  const no = nameOff(w[o]);
   const sot = w[o + 2];
   switch (kind) {
     case Kind.Int: {
@@ -63,50 +68,50 @@ export function decodeRecord(recs: DedupRecords, oldId: number, id: number, map:
     case Kind.Const:
     case Kind.Restrict:
     case Kind.TypeTag:
-      return { id, name, nameOff: 0, kflag, kind, vlen, type: map[sot] };
+      return { id, name, nameOff: no, kflag, kind, vlen, type: map[sot] };
     case Kind.Func:
-      return { id, name, nameOff: 0, kflag, kind, type: map[sot], linkage: vlen };
+      return { id, name, nameOff: no, kflag, kind, type: map[sot], linkage: vlen };
     case Kind.Var:
-      return { id, name, nameOff: 0, kflag, kind, vlen, type: map[sot], linkage: w[o + 3] };
+      return { id, name, nameOff: no, kflag, kind, vlen, type: map[sot], linkage: w[o + 3] };
     case Kind.DeclTag:
-      return { id, name, nameOff: 0, kflag, kind, vlen, type: map[sot], componentIdx: w[o + 3] | 0 };
+      return { id, name, nameOff: no, kflag, kind, vlen, type: map[sot], componentIdx: w[o + 3] | 0 };
     case Kind.Fwd:
-      return { id, name, nameOff: 0, kflag, kind, vlen, sizeOrType: sot };
+      return { id, name, nameOff: no, kflag, kind, vlen, sizeOrType: sot };
     case Kind.Float:
-      return { id, name, nameOff: 0, kflag, kind, vlen, size: sot };
+      return { id, name, nameOff: no, kflag, kind, vlen, size: sot };
     case Kind.Array:
-      return { id, name, nameOff: 0, kflag, kind, vlen, sizeOrType: sot, type: map[w[o + 3]], indexType: map[w[o + 4]], nelems: w[o + 5] };
+      return { id, name, nameOff: no, kflag, kind, vlen, sizeOrType: sot, type: map[w[o + 3]], indexType: map[w[o + 4]], nelems: w[o + 5] };
     case Kind.Struct:
     case Kind.Union: {
       const members: Member[] = [];
       for (let m = o + 3, end = m + 3 * vlen; m < end; m += 3) {
         const x = w[m + 2];
-        members.push({ name: s[w[m]], nameOff: 0, type: map[w[m + 1]], bitsOffset: kflag ? x & 0xffffff : x, bitfieldSize: kflag ? x >>> 24 : 0 });
+        members.push({ name: s[w[m]], nameOff: nameOff(w[m]), type: map[w[m + 1]], bitsOffset: kflag ? x & 0xffffff : x, bitfieldSize: kflag ? x >>> 24 : 0 });
       }
-      return { id, name, nameOff: 0, kflag, kind, size: sot, members };
+      return { id, name, nameOff: no, kflag, kind, size: sot, members };
     }
     case Kind.Enum: {
       const values: EnumValue[] = [];
-      for (let m = o + 3, end = m + 2 * vlen; m < end; m += 2) values.push({ name: s[w[m]], nameOff: 0, value: kflag ? w[m + 1] | 0 : w[m + 1] });
-      return { id, name, nameOff: 0, kflag, kind, size: sot, values };
+      for (let m = o + 3, end = m + 2 * vlen; m < end; m += 2) values.push({ name: s[w[m]], nameOff: nameOff(w[m]), value: kflag ? w[m + 1] | 0 : w[m + 1] });
+      return { id, name, nameOff: no, kflag, kind, size: sot, values };
     }
     case Kind.Enum64: {
       const values: Enum64Value[] = [];
       for (let m = o + 3, end = m + 3 * vlen; m < end; m += 3) {
         const u = (BigInt(w[m + 2]) << 32n) | BigInt(w[m + 1]);
-        values.push({ name: s[w[m]], nameOff: 0, value: kflag ? BigInt.asIntN(64, u) : u });
+        values.push({ name: s[w[m]], nameOff: nameOff(w[m]), value: kflag ? BigInt.asIntN(64, u) : u });
       }
-      return { id, name, nameOff: 0, kflag, kind, size: sot, values };
+      return { id, name, nameOff: no, kflag, kind, size: sot, values };
     }
     case Kind.FuncProto: {
       const params: Param[] = [];
-      for (let m = o + 3, end = m + 2 * vlen; m < end; m += 2) params.push({ name: s[w[m]], nameOff: 0, type: map[w[m + 1]] });
-      return { id, name, nameOff: 0, kflag, kind, returnType: map[sot], params };
+      for (let m = o + 3, end = m + 2 * vlen; m < end; m += 2) params.push({ name: s[w[m]], nameOff: nameOff(w[m]), type: map[w[m + 1]] });
+      return { id, name, nameOff: no, kflag, kind, returnType: map[sot], params };
     }
     case Kind.Datasec: {
       const vars: VarSecinfo[] = [];
       for (let m = o + 3, end = m + 3 * vlen; m < end; m += 3) vars.push({ type: map[w[m]], offset: w[m + 1], size: w[m + 2] });
-      return { id, name, nameOff: 0, kflag, kind, size: sot, vars };
+      return { id, name, nameOff: no, kflag, kind, size: sot, vars };
     }
     default:
       throw new BpfkitError('BAD_KIND', `a record of kind ${kind} cannot be decoded`, { typeId: oldId });

@@ -33,6 +33,9 @@ export class RecordWriter {
     this.words = new Uint32Array(Math.max(64, expectedIds * 8));
   }
 
+  /** The number of a string if it has one. */
+  readonly numberOf = (s: string): number | undefined => this.ids.get(s);
+
   /** The number of a string (equal strings, equal numbers). */
   strNo(s: string): number {
     let n = this.ids.get(s);
@@ -76,13 +79,14 @@ export class RecordWriter {
   /** The records written so far (views of the writer's arrays: valid until
    * the next write). */
   records(firstId = 1): DedupRecords {
-    return new DedupRecords(this.words.subarray(0, this.used), this.off.subarray(0, this.id + 1), firstId, this.id, this.strs);
+    return new DedupRecords(this.words.subarray(0, this.used), this.off.subarray(0, this.id + 1), firstId, this.id, this.strs, this.numberOf);
   }
 
   /** A copy of the records written so far, for a consumer that edits
    * them (the dedup rewrites references in place). */
   snapshot(firstId = 1): DedupRecords {
-    return new DedupRecords(this.words.slice(0, this.used), this.off.slice(0, this.id + 1), firstId, this.id, this.strs.slice());
+    // Strings are only ever added, so the numbering stays valid.
+    return new DedupRecords(this.words.slice(0, this.used), this.off.slice(0, this.id + 1), firstId, this.id, this.strs.slice(), this.numberOf);
   }
 
   /** A base type of a kind newer than this code: [name, 0, 0]. */

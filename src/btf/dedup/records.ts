@@ -31,6 +31,8 @@ export class DedupRecords {
     readonly count: number,
     /** String by string number (0 is ''). */
     readonly strs: readonly string[],
+    /** The number of a string, if it has one. */
+    readonly numberOf: (s: string) => number | undefined,
   ) {}
 
   info(id: number): number {

@@ -1,4 +1,4 @@
-import { StringTable, StringTableBuilder, decodeLatin1 } from '../../internal/strings.js';
+import { StringTable, decodeLatin1 } from '../../internal/strings.js';
 import type { Btf } from '../btf.js';
 import type { BtfExt } from '../ext/types.js';
 import { nameStride, type DedupRecords } from './records.js';
@@ -15,8 +15,8 @@ import { nameStride, type DedupRecords } from './records.js';
 export interface DedupedStrings {
   /** The new own string table. */
   table: StringTable;
-  /** Offset (in the combined string space) of each string. */
-  offsetOf: Map<string, number>;
+  /** Offset (in the combined string space) of a string of the table. */
+  offsetOf(s: string): number | undefined;
   /** The same by string number of the records (-1: not in the table);
    * only from dedupStrings. */
   offsetOfNo?: Int32Array;
@@ -27,38 +27,50 @@ export function dedupStrings(btf: Btf, recs: DedupRecords, ext: BtfExt | undefin
   const split = base !== undefined;
   const baseOffsets = split ? stringOffsets(base) : undefined;
   const strBase = btf.strOffsetBase;
-  // The builder always opens with a NUL; for split BTF it is cut off below,
-  // so its offsets are one too high there.
-  const builder = new StringTableBuilder();
+  // The new table: a NUL, then each new string and its NUL, in visit
+  // order. For split BTF the leading NUL is cut off below (offset 0 is
+  // the base's), so offsets there are one lower.
+  const added: string[] = [];
+  let end = 1;
   const shift = split ? 1 : 0;
-  const offsetOf = new Map<string, number>([['', 0]]);
   const offsetOfNo = new Int32Array(recs.strs.length).fill(-1);
   offsetOfNo[0] = 0;
+  /** .BTF.ext strings that no type uses. */
+  const extra = new Map<string, number>();
 
   const place = (s: string): number => {
     const inBase = baseOffsets?.get(s);
-    const off = inBase ?? strBase + builder.add(s) - shift;
-    offsetOf.set(s, off);
+    if (inBase !== undefined) return inBase;
+    const off = strBase + end - shift;
+    added.push(s);
+    end += s.length + 1;
     return off;
   };
   // Empty names are offset 0 (libbpf leaves offset 0 alone and maps any
   // other empty string to the existing "" at 0): string number 0 is ''.
-  const visit = (no: number): void => {
-    if (offsetOfNo[no] < 0) offsetOfNo[no] = place(recs.strs[no]);
-  };
-
   const w = recs.words;
+  const strs = recs.strs;
   for (let id = recs.firstId; id < recs.count; id++) {
     const o = recs.off[id];
-    visit(w[o]);
-    const stride = nameStride(recs.kind(id));
+    const n = w[o];
+    if (offsetOfNo[n] < 0) offsetOfNo[n] = place(strs[n]);
+    const stride = nameStride((w[o + 1] >>> 24) & 0x7f);
     if (stride === 0) continue;
-    for (let m = o + 3, end = m + stride * recs.vlen(id); m < end; m += stride) visit(w[m]);
+    for (let m = o + 3, e = m + stride * (w[o + 1] & 0xffffff); m < e; m += stride) {
+      const k = w[m];
+      if (offsetOfNo[k] < 0) offsetOfNo[k] = place(strs[k]);
+    }
   }
-  if (ext !== undefined) for (const s of extStrings(ext)) if (!offsetOf.has(s)) place(s);
-  let bytes = builder.finish();
-  if (split) bytes = bytes.subarray(1);
-  return { table: new StringTable(bytes), offsetOf, offsetOfNo };
+  const offsetOf = (s: string): number | undefined => {
+    const no = recs.numberOf(s);
+    if (no !== undefined && offsetOfNo[no] >= 0) return offsetOfNo[no];
+    return extra.get(s);
+  };
+  if (ext !== undefined) for (const s of extStrings(ext)) if (offsetOf(s) === undefined) extra.set(s, place(s));
+  // One native encode for the whole table (Latin-1, as StringTable decodes).
+  const all = Buffer.from('\0' + added.join('\0') + (added.length > 0 ? '\0' : ''), 'latin1');
+  const bytes = split ? all.subarray(1) : all;
+  return { table: new StringTable(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)), offsetOf, offsetOfNo };
 }
 
 /** The strings .BTF.ext refers to, in the order libbpf visits them. */
@@ -84,9 +96,9 @@ export function extStrings(ext: BtfExt): string[] {
  * strings of types the dedup then drops.
  */
 export function keepStrings(btf: Btf): DedupedStrings {
-  const offsetOf = stringOffsets(btf);
-  offsetOf.set('', 0);
-  return { table: btf.strings, offsetOf };
+  const offsets = stringOffsets(btf);
+  offsets.set('', 0);
+  return { table: btf.strings, offsetOf: (s) => offsets.get(s) };
 }
 
 /** Every string of a (base) BTF by content, first occurrence winning, with

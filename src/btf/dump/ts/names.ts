@@ -110,10 +110,10 @@ export class Names {
   private readonly nextSuffix = new Map<string, number>();
   /** The C name of each named struct/union/enum (step 1 reads them all;
    * the typedef and FWD steps compare with them). */
-  private readonly tagName: (string | undefined)[];
+  private tagName: (string | undefined)[];
   /** skipModsAndArrays results, plus one (0: not worked out yet): every
    * member's type is looked up twice or more. */
-  private readonly stored: Uint32Array;
+  private stored: Uint32Array;
 
   constructor(private readonly w: WireTypes) {
     this.byId = new Array<string | undefined>(w.count).fill(undefined);
@@ -121,6 +121,11 @@ export class Names {
     this.aliasOf = new Uint32Array(w.count);
     this.stored = new Uint32Array(w.count);
     this.assign();
+    // What only the naming needed, released for the rest of the dump.
+    this.tagName = [];
+    this.stored = new Uint32Array(0);
+    this.taken.clear();
+    this.nextSuffix.clear();
   }
 
   has(id: number): boolean {

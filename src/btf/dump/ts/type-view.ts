@@ -66,6 +66,13 @@ function intCode(size: number, signed: boolean): number {
   }
 }
 
+/** A type's text in TS (see TypeView.tsMemo). */
+interface TsText {
+  ts: string;
+  line: string;
+  optLine: string;
+}
+
 export class TypeView {
   readonly w: WireTypes;
   readonly names: Names;
@@ -78,12 +85,10 @@ export class TypeView {
   private readonly alignHeight: Uint16Array;
   /** Height of the subtree alignWalk last returned from. */
   private walkHeight = 0;
-  /** tsType of each id at the top level ('' not computed yet). */
-  private readonly tsMemo: string[];
-  /** The end of an interface line for a member of each type: `: T;\n`
-   * and `?: T;\n` ('' not made yet). */
-  private readonly lineMemo: string[];
-  private readonly optLineMemo: string[];
+  /** Per id, made on first use: tsType at the top level, and the ends of
+   * interface lines for a member of the type, `: T;\n` and `?: T;\n`
+   * ('' until asked for). */
+  private readonly tsMemo: (TsText | undefined)[];
   /** resolve() results plus one (0: not worked out yet). */
   private readonly resolved: Uint32Array;
 
@@ -93,9 +98,7 @@ export class TypeView {
     this.ptrSize = w.pointerSize();
     this.alignMemo = new Int8Array(w.count);
     this.alignHeight = new Uint16Array(w.count);
-    this.tsMemo = new Array<string>(w.count).fill('');
-    this.lineMemo = new Array<string>(w.count).fill('');
-    this.optLineMemo = new Array<string>(w.count).fill('');
+    this.tsMemo = new Array<TsText | undefined>(w.count).fill(undefined);
     this.resolved = new Uint32Array(w.count);
     this.names = new Names(w);
   }
@@ -317,23 +320,24 @@ export class TypeView {
 
   /** The TS type of a value of type `id` (names kept for typedefs/tags). */
   tsType(id: number): string {
+    return this.tsText(id).ts;
+  }
+
+  private tsText(id: number): TsText {
     const hit = this.tsMemo[id];
-    if (hit !== '') return hit;
+    if (hit !== undefined) return hit;
     // Memoised at the top level only: deeper results depend on the depth.
-    const s = this.tsTypeAt(id, 0);
-    this.tsMemo[id] = s;
-    return s;
+    const t: TsText = { ts: this.tsTypeAt(id, 0), line: '', optLine: '' };
+    this.tsMemo[id] = t;
+    return t;
   }
 
   /** `: T;\n` (or `?: T;\n`) with T the tsType of id: the end of an
    * interface line. */
   tsLine(id: number, optional: boolean): string {
-    const memo = optional ? this.optLineMemo : this.lineMemo;
-    const hit = memo[id];
-    if (hit !== '') return hit;
-    const s = `${optional ? '?: ' : ': '}${this.tsType(id)};\n`;
-    memo[id] = s;
-    return s;
+    const t = this.tsText(id);
+    if (optional) return t.optLine !== '' ? t.optLine : (t.optLine = `?: ${t.ts};\n`);
+    return t.line !== '' ? t.line : (t.line = `: ${t.ts};\n`);
   }
 
   private tsTypeAt(id: number, depth: number): string {

@@ -30,7 +30,6 @@ function offsetText(expr: string, k: number): string {
 }
 
 /** Template kinds. */
-const T_UNKNOWN = 0;
 /** decode: pre + offset + post; write: a + offset + b + value + c. */
 const T_OFFSET = 1;
 /** decode: pre alone (no offset). write: nothing. */
@@ -41,24 +40,24 @@ const T_VALUE_FIRST = 3;
  * each use (its loop variables depend on the nesting depth). */
 const T_NESTED = 4;
 
+/** How one type's value is read and written, around the offset and the
+ * value (see the T_ kinds). */
+interface Template {
+  dk: number;
+  dPre: string;
+  dPost: string;
+  wk: number;
+  wA: string;
+  wB: string;
+  wC: string;
+}
+
 export class ValueCode {
-  private readonly decKind: Uint8Array;
-  private readonly decPre: string[];
-  private readonly decPost: string[];
-  private readonly wrKind: Uint8Array;
-  private readonly wrA: string[];
-  private readonly wrB: string[];
-  private readonly wrC: string[];
+  /** Per type id, made on first use (most ids never hold a member). */
+  private readonly tpl: (Template | undefined)[];
 
   constructor(private readonly view: TypeView) {
-    const n = view.w.count;
-    this.decKind = new Uint8Array(n);
-    this.decPre = new Array<string>(n).fill('');
-    this.decPost = new Array<string>(n).fill('');
-    this.wrKind = new Uint8Array(n);
-    this.wrA = new Array<string>(n).fill('');
-    this.wrB = new Array<string>(n).fill('');
-    this.wrC = new Array<string>(n).fill('');
+    this.tpl = new Array<Template | undefined>(view.w.count).fill(undefined);
   }
 
   /** Append a value expression (it holds a member name, which may be
@@ -72,13 +71,13 @@ export class ValueCode {
    * `off + k`. */
   decodeExpr(b: TextBuffer, id: number, off: string, k: number, depth: number): void {
     TypeView.nest(depth, id);
-    let t = this.decKind[id];
-    if (t === T_UNKNOWN) t = this.decodeTemplate(id);
+    const tp = this.tpl[id] ?? this.template(id);
+    const t = tp.dk;
     if (t === T_OFFSET) {
-      b.str(this.decPre[id]);
+      b.str(tp.dPre);
       putOffset(b, off, k);
-      b.str(this.decPost[id]);
-    } else if (t === T_CONST) b.str(this.decPre[id]);
+      b.str(tp.dPost);
+    } else if (t === T_CONST) b.str(tp.dPre);
     else {
       const view = this.view;
       const rid = view.resolve(id);
@@ -91,8 +90,17 @@ export class ValueCode {
     }
   }
 
-  /** Work out how type id decodes (decKind and the strings). */
-  private decodeTemplate(id: number): number {
+  /** Work out how type id is read and written. Both take the same steps
+   * (and throw the same errors) before they differ. */
+  private template(id: number): Template {
+    const tp: Template = { dk: 0, dPre: '', dPost: '', wk: 0, wA: '', wB: '', wC: '' };
+    this.decodeTemplate(id, tp);
+    this.writeTemplate(id, tp);
+    this.tpl[id] = tp;
+    return tp;
+  }
+
+  private decodeTemplate(id: number, tp: Template): void {
     const view = this.view;
     const w = view.w;
     const rid = view.resolve(id);
@@ -155,30 +163,29 @@ export class ValueCode {
         }
       }
     }
-    this.decKind[id] = t;
-    this.decPre[id] = pre;
-    this.decPost[id] = post;
-    return t;
+    tp.dk = t;
+    tp.dPre = pre;
+    tp.dPost = post;
   }
 
   /** Append statements (lines at indentation `ind`) writing `val` (an
    * expression of the type's TS type) at byte offset `off + k`. */
   writeStmts(b: TextBuffer, id: number, val: string, off: string, k: number, depth: number, ind: string): void {
     TypeView.nest(depth, id);
-    let t = this.wrKind[id];
-    if (t === T_UNKNOWN) t = this.writeTemplate(id);
+    const tp = this.tpl[id] ?? this.template(id);
+    const t = tp.wk;
     if (t === T_OFFSET) {
-      b.str(ind).str(this.wrA[id]);
+      b.str(ind).str(tp.wA);
       putOffset(b, off, k);
-      b.str(this.wrB[id]);
+      b.str(tp.wB);
       this.val(b, val);
-      b.str(this.wrC[id]);
+      b.str(tp.wC);
     } else if (t === T_VALUE_FIRST) {
-      b.str(ind).str(this.wrA[id]);
+      b.str(ind).str(tp.wA);
       this.val(b, val);
-      b.str(this.wrB[id]);
+      b.str(tp.wB);
       putOffset(b, off, k);
-      b.str(this.wrC[id]);
+      b.str(tp.wC);
     } else if (t === T_NESTED) this.writeNested(b, id, val, off, k, depth, ind);
   }
 
@@ -208,8 +215,7 @@ export class ValueCode {
     b.str(ind).str('}\n');
   }
 
-  /** Work out how type id is written (wrKind and the strings). */
-  private writeTemplate(id: number): number {
+  private writeTemplate(id: number, tp: Template): void {
     const view = this.view;
     const w = view.w;
     const rid = view.resolve(id);
@@ -280,10 +286,9 @@ export class ValueCode {
         }
       }
     }
-    this.wrKind[id] = t;
-    this.wrA[id] = a;
-    this.wrB[id] = bb;
-    this.wrC[id] = c;
-    return t;
+    tp.wk = t;
+    tp.wA = a;
+    tp.wB = bb;
+    tp.wC = c;
   }
 }

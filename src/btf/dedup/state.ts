@@ -16,8 +16,11 @@ export const IN_PROGRESS = 0x80000001;
 export class DedupState {
   readonly map: Uint32Array;
   readonly hypot: Uint32Array;
-  /** Ids set in `hypot`, so that clearing it costs what filling it did. */
-  readonly hypotList: number[] = [];
+  /** Ids set in `hypot` (the first hypotCount entries), so that clearing
+   * it costs what filling it did. A typed array with a count: emptying a JS
+   * array (length = 0) is a runtime call, and this happens per candidate. */
+  hypotList = new Uint32Array(256);
+  hypotCount = 0;
   /** Set when an equivalence would need a base FWD turned into a struct. */
   hypotAdjustCanon = false;
   readonly table = new DedupTable();
@@ -71,9 +74,19 @@ export class DedupState {
 
   clearHypot(): void {
     const list = this.hypotList;
-    for (let i = 0; i < list.length; i++) this.hypot[list[i]] = UNPROCESSED;
-    list.length = 0;
+    for (let i = 0; i < this.hypotCount; i++) this.hypot[list[i]] = UNPROCESSED;
+    this.hypotCount = 0;
     this.hypotAdjustCanon = false;
+  }
+
+  /** Record that hypot[id] was set. */
+  addHypot(id: number): void {
+    if (this.hypotCount === this.hypotList.length) {
+      const more = new Uint32Array(this.hypotList.length * 2);
+      more.set(this.hypotList);
+      this.hypotList = more;
+    }
+    this.hypotList[this.hypotCount++] = id;
   }
 
   /** Charge one step (a walk step or a candidate looked at) to the budget. */

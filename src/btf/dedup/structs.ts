@@ -172,7 +172,7 @@ export class EquivWalk {
       return equalArray(r, hyp, candId) || identicalStructs(d, hyp, candId) || identicalPtrs(d, hyp, candId) ? YES : NO;
     }
     d.hypot[canonId] = candId;
-    d.hypotList.push(canonId);
+    d.addHypot(canonId);
 
     const x = off[candId];
     const y = off[canonId];
@@ -280,7 +280,7 @@ function mergeHypot(d: DedupState): void {
   const { map, hypot } = d;
   const { words, off } = d.recs;
   const list = d.hypotList;
-  for (let i = 0; i < list.length; i++) {
+  for (let i = 0; i < d.hypotCount; i++) {
     const canonId = list[i];
     const h = hypot[canonId];
     const mh = map[h];

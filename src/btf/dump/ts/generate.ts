@@ -48,7 +48,7 @@
  * docs/performance-ts.md has the numbers.
  */
 import { BpfkitError } from '../../../internal/errors.js';
-import type { TextBuffer } from '../../../internal/text-buffer.js';
+import { putAscii, type TextBuffer } from '../../../internal/text-buffer.js';
 import type { Btf } from '../../btf.js';
 import { Kind } from '../../kinds.js';
 import { VERSION } from '../../../version.js';
@@ -133,9 +133,20 @@ class Generator {
     }
     o.str(' (BTF id ').int(id).str(', ').int(size).str(' bytes) */\nexport interface ').str(name).str(' {\n');
     for (let i = 0; i < n; i++) {
-      o.str('  ');
-      this.key(o, mc.key[i]);
-      o.str(this.view.tsLine(mc.type[i], mc.optional[i]));
+      const line = this.view.tsLine(mc.type[i], mc.optional[i]);
+      if (this.asciiNames) {
+        // One reservation for the whole line.
+        const key = mc.key[i];
+        const buf = o.reserve(2 + key.length + line.length);
+        const p = o.pos;
+        buf[p] = 32;
+        buf[p + 1] = 32;
+        o.pos = putAscii(buf, putAscii(buf, p + 2, key), line);
+      } else {
+        o.str('  ');
+        putText(o, mc.key[i]);
+        o.str(line);
+      }
     }
     o.str('}\n');
     const align = this.view.alignOrOne(id);
@@ -145,9 +156,23 @@ class Generator {
     else {
       o.str('  (v, o, le) => ({\n');
       for (let i = 0; i < n; i++) {
-        o.str('    ');
-        this.key(o, mc.objKey(i));
-        o.str(': ');
+        const key = mc.objKey(i);
+        if (this.asciiNames) {
+          const buf = o.reserve(6 + key.length);
+          const p = o.pos;
+          buf[p] = 32;
+          buf[p + 1] = 32;
+          buf[p + 2] = 32;
+          buf[p + 3] = 32;
+          const q = putAscii(buf, p + 4, key);
+          buf[q] = 58; // ': '
+          buf[q + 1] = 32;
+          o.pos = q + 2;
+        } else {
+          o.str('    ');
+          putText(o, key);
+          o.str(': ');
+        }
         mc.leafDecode(o, i);
         o.str(',\n');
       }

@@ -3,9 +3,11 @@
  * typedef codecs, scratch space for statements whose header depends on
  * whether there are any), with the TOO_LARGE limit enforced by the buffers.
  * Building 11 MB of module as JS strings and joining them spent most of
- * the dump in the garbage collector.
+ * the dump in the garbage collector. The most frequent lines are written
+ * in one reservation (exact, so that the limit holds to the byte) with the
+ * unchecked put* writers.
  */
-import { TextBuffer } from '../../../internal/text-buffer.js';
+import { putAscii, putUint, TextBuffer } from '../../../internal/text-buffer.js';
 
 /**
  * A buffer for `max` bytes of lines, each written with its newline. The
@@ -36,4 +38,31 @@ export function putText(b: TextBuffer, s: string): void {
 /** Append the lines of `from` (a buffer of whole lines) to `to`. */
 export function putLines(to: TextBuffer, from: TextBuffer): void {
   to.raw(from.bytes());
+}
+
+/** The number of decimal digits of 0 <= v < 2^32. */
+export function uintDigits(v: number): number {
+  let d = 1;
+  while (d < 10 && v >= POW10[d]) d++;
+  return d;
+}
+
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
+
+/** Offsets below this print with putOffsetAt (putUint's range). */
+export const MAX_FAST_OFFSET = 2 ** 32;
+
+/** Bytes of an offset `expr` or `expr + k` (k < MAX_FAST_OFFSET). */
+export function offsetBytes(expr: string, k: number): number {
+  return k === 0 ? expr.length : expr.length + 3 + uintDigits(k);
+}
+
+/** Write an offset at buf[p] (room reserved); returns the end. */
+export function putOffsetAt(buf: Uint8Array, p: number, expr: string, k: number): number {
+  p = putAscii(buf, p, expr);
+  if (k === 0) return p;
+  buf[p] = 32; // ' + '
+  buf[p + 1] = 43;
+  buf[p + 2] = 32;
+  return putUint(buf, p + 3, k);
 }

@@ -10,9 +10,9 @@
  * offset and the value (a template) is worked out once per type id: most
  * members are of a few hundred types.
  */
-import type { TextBuffer } from '../../../internal/text-buffer.js';
+import { putAscii, type TextBuffer } from '../../../internal/text-buffer.js';
 import { Kind } from '../../kinds.js';
-import { putText } from './lines.js';
+import { MAX_FAST_OFFSET, offsetBytes, putOffsetAt, putText } from './lines.js';
 import { TYPED_ARRAYS } from './prelude.js';
 import { SC_BOOL, SC_BYTES, SC_I128, SC_NONE, SC_U128, TA_ACCESSOR, TA_F32, TA_F64, TA_SUFFIX, TypeView } from './type-view.js';
 
@@ -74,6 +74,16 @@ export class ValueCode {
     const tp = this.tpl[id] ?? this.template(id);
     const t = tp.dk;
     if (t === T_OFFSET) {
+      if (k < MAX_FAST_OFFSET) {
+        // One reservation: the template and the offset are ASCII.
+        const pre = tp.dPre;
+        const post = tp.dPost;
+        const buf = b.reserve(pre.length + offsetBytes(off, k) + post.length);
+        let p = putAscii(buf, b.pos, pre);
+        p = putOffsetAt(buf, p, off, k);
+        b.pos = putAscii(buf, p, post);
+        return;
+      }
       b.str(tp.dPre);
       putOffset(b, off, k);
       b.str(tp.dPost);
@@ -174,6 +184,26 @@ export class ValueCode {
     TypeView.nest(depth, id);
     const tp = this.tpl[id] ?? this.template(id);
     const t = tp.wk;
+    if ((t === T_OFFSET || t === T_VALUE_FIRST) && k < MAX_FAST_OFFSET && this.view.w.ascii) {
+      // One reservation: everything is ASCII.
+      const wa = tp.wA;
+      const wb = tp.wB;
+      const wc = tp.wC;
+      const buf = b.reserve(ind.length + wa.length + offsetBytes(off, k) + wb.length + val.length + wc.length);
+      let p = putAscii(buf, b.pos, ind);
+      p = putAscii(buf, p, wa);
+      if (t === T_OFFSET) {
+        p = putOffsetAt(buf, p, off, k);
+        p = putAscii(buf, p, wb);
+        p = putAscii(buf, p, val);
+      } else {
+        p = putAscii(buf, p, val);
+        p = putAscii(buf, p, wb);
+        p = putOffsetAt(buf, p, off, k);
+      }
+      b.pos = putAscii(buf, p, wc);
+      return;
+    }
     if (t === T_OFFSET) {
       b.str(ind).str(tp.wA);
       putOffset(b, off, k);

@@ -60,22 +60,17 @@ export function appendWireTypes(out: OutBtf, btf: Btf, ids: readonly number[], m
   const src = w.words;
   const offsets = w.offsets;
   const first = w.firstId;
-  const cache = new Int32Array(btf.strOffsetBase + btf.strings.size).fill(-1);
+  const names = nameNumbers(out, btf);
   const nameNo = (o: number): number => {
-    let n = cache[o];
-    if (n < 0) {
-      n = out.strNo(btf.str(o));
-      cache[o] = n;
-    }
-    return n;
+    const n = names[o];
+    return n >= 0 ? n : (names[o] = out.strNo(btf.str(o)));
   };
-  const to = (ref: number): number => {
-    const x = map[ref];
-    if (x === 0 && ref !== 0) {
-      throw linkError('BAD_VALUE', `type refers to [${ref}], which was not carried into the output`, { file, section: '.BTF' });
-    }
-    return x;
+  const bad = (ref: number): never => {
+    throw linkError('BAD_VALUE', `type refers to [${ref}], which was not carried into the output`, { file, section: '.BTF' });
   };
+  // Reads are inline (no helper per field): most of a link runs before V8
+  // optimises this loop, and in the interpreter a call costs more than
+  // the work it wraps.
   for (let k = 0; k < ids.length; k++) {
     const i = ids[k] - first;
     const q = offsets[i] >> 2;
@@ -85,7 +80,7 @@ export function appendWireTypes(out: OutBtf, btf: Btf, ids: readonly number[], m
     if (!copiedKind(kind)) {
       // DATASECs are rebuilt, not copied; anything else is a kind newer
       // than this linker (decoded as opaque): copyType reports it.
-      out.addType(copyType(btf.type(ids[k])!, out.count, to, file));
+      out.addType(copyType(btf.type(ids[k])!, out.count, (r) => (map[r] === 0 && r !== 0 ? bad(r) : map[r]), file));
       continue;
     }
     const len = (offsets[i + 1] - offsets[i]) >> 2;
@@ -93,17 +88,30 @@ export function appendWireTypes(out: OutBtf, btf: Btf, ids: readonly number[], m
     const d = out.words;
     // Records are a few words: a loop beats subarray + set (an object each).
     for (let j = 1; j < len; j++) d[at + j] = src[q + j];
-    d[at] = nameNo(src[q]);
+    let n = names[src[q]];
+    d[at] = n >= 0 ? n : nameNo(src[q]);
+    let r: number;
+    let x: number;
     switch (kind) {
       case Kind.Array:
-        d[at + 3] = to(d[at + 3]);
-        d[at + 4] = to(d[at + 4]);
+        r = d[at + 3];
+        x = map[r];
+        if (x === 0 && r !== 0) bad(r);
+        d[at + 3] = x;
+        r = d[at + 4];
+        x = map[r];
+        if (x === 0 && r !== 0) bad(r);
+        d[at + 4] = x;
         break;
       case Kind.Struct:
       case Kind.Union:
         for (let m = at + 3, end = m + 3 * vlen; m < end; m += 3) {
-          d[m] = nameNo(d[m]);
-          d[m + 1] = to(d[m + 1]);
+          n = names[d[m]];
+          d[m] = n >= 0 ? n : nameNo(d[m]);
+          r = d[m + 1];
+          x = map[r];
+          if (x === 0 && r !== 0) bad(r);
+          d[m + 1] = x;
         }
         break;
       case Kind.Enum:
@@ -113,10 +121,17 @@ export function appendWireTypes(out: OutBtf, btf: Btf, ids: readonly number[], m
         for (let m = at + 3, end = m + 3 * vlen; m < end; m += 3) d[m] = nameNo(d[m]);
         break;
       case Kind.FuncProto:
-        d[at + 2] = to(d[at + 2]);
+        r = d[at + 2];
+        x = map[r];
+        if (x === 0 && r !== 0) bad(r);
+        d[at + 2] = x;
         for (let m = at + 3, end = m + 2 * vlen; m < end; m += 2) {
-          d[m] = nameNo(d[m]);
-          d[m + 1] = to(d[m + 1]);
+          n = names[d[m]];
+          d[m] = n >= 0 ? n : nameNo(d[m]);
+          r = d[m + 1];
+          x = map[r];
+          if (x === 0 && r !== 0) bad(r);
+          d[m + 1] = x;
         }
         break;
       case Kind.Int:
@@ -125,11 +140,35 @@ export function appendWireTypes(out: OutBtf, btf: Btf, ids: readonly number[], m
         break;
       default:
         // PTR, TYPEDEF, modifiers, TYPE_TAG, FUNC, VAR, DECL_TAG.
-        d[at + 2] = to(d[at + 2]);
+        r = d[at + 2];
+        x = map[r];
+        if (x === 0 && r !== 0) bad(r);
+        d[at + 2] = x;
         break;
     }
     out.end(len);
   }
+}
+
+/**
+ * The output's string number for every string that starts at an offset of
+ * this input's own table (-1 elsewhere: an offset into the middle of a
+ * string, or into the base's table, is looked up when met). All strings
+ * come out of one native split of the table, not one decode each.
+ */
+function nameNumbers(out: OutBtf, btf: Btf): Int32Array {
+  const base = btf.strOffsetBase;
+  const names = new Int32Array(base + btf.strings.size).fill(-1);
+  const bytes = btf.strings.bytes;
+  const parts = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').split('\0');
+  // The last part follows the final NUL (or is a string with none, which
+  // StringTable refuses: leave it to the lookup, which reports it).
+  let at = base;
+  for (let k = 0; k < parts.length - 1; k++) {
+    names[at] = out.strNo(parts[k]);
+    at += parts[k].length + 1;
+  }
+  return names;
 }
 
 /** Kinds copied word by word (every kind this linker knows but DATASEC). */

@@ -80,14 +80,23 @@ function readSparse(fd: number): Uint8Array | undefined {
   if (!fill(shoff, shnum * SHDR_SIZE)) return undefined;
   if (phnum !== 0 && !fill(phoff, phnum * phentsize)) return undefined;
 
-  const hdr = (i: number): { name: number; type: number; offset: number; size: number; link: number } => {
-    const p = shoff + i * SHDR_SIZE;
-    return { name: u32(p), type: u32(p + 4), offset: u64(p + 24), size: u64(p + 32), link: u32(p + 40) };
-  };
+  // Each section header read once: name offset, type, file range, link.
+  const shName = new Uint32Array(shnum);
+  const shType = new Uint32Array(shnum);
+  const shOffset = new Float64Array(shnum);
+  const shSize = new Float64Array(shnum);
   // A section another one links to (a string table) is always read, whatever its name.
-  const linked = new Set<number>();
-  for (let i = 1; i < shnum; i++) linked.add(hdr(i).link);
-  const names = hdr(shstrndx);
+  const linked = new Uint8Array(shnum);
+  for (let i = 0; i < shnum; i++) {
+    const p = shoff + i * SHDR_SIZE;
+    shName[i] = u32(p);
+    shType[i] = u32(p + 4);
+    shOffset[i] = u64(p + 24);
+    shSize[i] = u64(p + 32);
+    const link = u32(p + 40);
+    if (i > 0 && link < shnum) linked[link] = 1;
+  }
+  const names = { type: shType[shstrndx], offset: shOffset[shstrndx], size: shSize[shstrndx] };
   if (names.type === SHT_NOBITS || !fill(names.offset, names.size)) return undefined;
   /** Whether the name at `off` starts with `prefix` (ASCII); undefined
    * when there is no NUL-terminated name there. Compared as bytes: decoding
@@ -105,14 +114,16 @@ function readSparse(fd: number): Uint8Array | undefined {
   const ranges: number[][] = [];
   for (let i = 1; i < shnum; i++) {
     if (i === shstrndx) continue;
-    const s = hdr(i);
-    if (s.type === SHT_NOBITS) continue;
-    const isDebug = nameStarts(s.name, s.type === SHT_REL ? REL_DEBUG : DEBUG);
+    const type = shType[i];
+    if (type === SHT_NOBITS) continue;
+    const isDebug = nameStarts(shName[i], type === SHT_REL ? REL_DEBUG : DEBUG);
     if (isDebug === undefined) return undefined;
-    if (s.offset < 0 || s.size < 0 || s.offset > size || s.size > size - s.offset) return undefined;
-    const dwarf = (s.type === SHT_PROGBITS || s.type === SHT_REL) && isDebug;
+    const offset = shOffset[i];
+    const len = shSize[i];
+    if (offset < 0 || len < 0 || offset > size || len > size - offset) return undefined;
+    const dwarf = (type === SHT_PROGBITS || type === SHT_REL) && isDebug;
     // DWARF is ignored by the linker; only its extent matters (readElf checks it).
-    if (!dwarf || linked.has(i)) ranges.push([s.offset, s.offset + s.size]);
+    if (!dwarf || linked[i] === 1) ranges.push([offset, offset + len]);
   }
   // Neighbouring sections are read in one call: a small gap costs less
   // than another system call.

@@ -113,9 +113,11 @@ class RefWalk {
   private finish(id: number): number {
     const d = this.d;
     const r = d.recs;
+    const w = r.words;
+    const x = r.off[id];
     let key: number;
     let newId = id;
-    switch (r.kind(id)) {
+    switch ((w[x + 1] >>> 24) & 0x7f) {
       case Kind.Array:
         key = arrayKey(r, id);
         newId = firstEqual(d, key, id, equalArray);
@@ -129,11 +131,10 @@ class RefWalk {
         newId = firstEqual(d, key, id, equalIntTag);
         break;
       default: {
-        // firstEqual with equalCommon, inline (most reference types).
+        // commonKey and firstEqual with equalCommon, inline (most
+        // reference types are here).
         key = commonKey(r, id);
         const cands = d.table.candidates(key);
-        const w = r.words;
-        const x = r.off[id];
         for (let i = cands.length - 1; i >= 0; i--) {
           if (--d.walkBudget < 0) d.outOfSteps(id);
           const y = r.off[cands[i]];

@@ -31,6 +31,9 @@ export class MemberCode {
   readonly type: number[] = [];
   readonly bitOff: number[] = [];
   readonly width: number[] = [];
+  /** The bit offset bitfield() was given (writes() reuses its result when
+   * it meets the member at the same offset, as it does in C-made BTF). */
+  private readonly rawOff: number[] = [];
   readonly optional: boolean[] = [];
   /** The members that are leaves (compositeWrites writes only those), with
    * their leaf index. */
@@ -130,6 +133,7 @@ export class MemberCode {
       this.type[i] = type;
       this.bitOff[i] = this.bfOff;
       this.width[i] = this.bfWidth;
+      this.rawOff[i] = bitBase + bitsOffset;
       this.optional[i] = opt;
     }
   }
@@ -222,7 +226,13 @@ export class MemberCode {
       }
       const leaf = this.keep.get(w.memberWord(id, j));
       if (leaf === undefined) continue;
-      this.bitfield(bitBase + bitsOffset, kflag ? off >>> 24 : 0, type);
+      let bfOff = this.bitOff[leaf];
+      let bfWidth = this.width[leaf];
+      if (this.rawOff[leaf] !== bitBase + bitsOffset) {
+        this.bitfield(bitBase + bitsOffset, kflag ? off >>> 24 : 0, type);
+        bfOff = this.bfOff;
+        bfWidth = this.bfWidth;
+      }
       // propAccess('x', name), from the key worked out in leaves().
       const key = this.key[leaf];
       const val = key === this.name[leaf] ? 'x.' + key : `x[${key}]`;
@@ -230,9 +240,9 @@ export class MemberCode {
         b.str(ind).str('if (');
         this.values.val(b, val);
         b.str(' !== undefined) {\n');
-        this.leafWrite(b, type, this.bfOff, this.bfWidth, val, ind + '  ');
+        this.leafWrite(b, type, bfOff, bfWidth, val, ind + '  ');
         b.str(ind).str('}\n');
-      } else this.leafWrite(b, type, this.bfOff, this.bfWidth, val, ind);
+      } else this.leafWrite(b, type, bfOff, bfWidth, val, ind);
     }
   }
 }

@@ -204,20 +204,54 @@ export class Names {
     const kind = w.kind;
     for (const r of RESERVED) this.taken.add(r);
     const count = w.count;
+    // The ids each step looks at, in id order (one pass over all ids
+    // instead of one per step: vmlinux has 126k, mostly functions).
+    const tags: number[] = [];
+    const typedefs: number[] = [];
+    const vars: number[] = [];
+    const fwds: number[] = [];
+    /** Typedefs, arrays, structs and unions: what may use a type by value. */
+    const users: number[] = [];
+    for (let id = 1; id < count; id++) {
+      switch (kind[id]) {
+        case Kind.Struct:
+        case Kind.Union:
+          tags.push(id);
+          users.push(id);
+          break;
+        case Kind.Enum:
+        case Kind.Enum64:
+          tags.push(id);
+          break;
+        case Kind.Typedef:
+          typedefs.push(id);
+          users.push(id);
+          break;
+        case Kind.Array:
+          users.push(id);
+          break;
+        case Kind.Var:
+          vars.push(id);
+          break;
+        case Kind.Fwd:
+          fwds.push(id);
+          break;
+        default:
+          break;
+      }
+    }
 
     // 1. Named tags.
-    for (let id = 1; id < count; id++) {
-      const k = kind[id];
-      if (!isTagKind(k)) continue;
+    for (const id of tags) {
       const off = w.nameOff(id);
       if (w.isAnon(off)) continue;
       const name = w.name(off);
       this.tagName[id] = name;
-      this.setName(id, name, k);
+      this.setName(id, name, kind[id]);
     }
     // 2. Typedefs.
-    for (let id = 1; id < count; id++) {
-      if (kind[id] !== Kind.Typedef || w.isAnon(w.nameOff(id))) continue;
+    for (const id of typedefs) {
+      if (w.isAnon(w.nameOff(id))) continue;
       const name = w.name(w.nameOff(id));
       const target = this.skipMods(w.sot(id));
       const tk = kind[target];
@@ -240,15 +274,15 @@ export class Names {
     }
     // 3. Anonymous types by path: members of named composites, then types
     //    of variables.
-    for (let id = 1; id < count; id++) {
+    for (const id of tags) {
       if (isComposite(kind[id]) && this.byId[id] !== undefined) this.nameChildren(id, this.byId[id]!, 0, undefined);
     }
-    for (let id = 1; id < count; id++) {
-      if (kind[id] !== Kind.Var || w.isAnon(w.nameOff(id))) continue;
+    for (const id of vars) {
+      if (w.isAnon(w.nameOff(id))) continue;
       this.nameAnon(this.skipModsAndArrays(w.sot(id)), w.name(w.nameOff(id)));
     }
     // Anonymous enums: constant sets.
-    for (let id = 1; id < count; id++) {
+    for (const id of tags) {
       const k = kind[id];
       if ((k === Kind.Enum || k === Kind.Enum64) && this.byId[id] === undefined) {
         // The first enumerator's name is the record's first vlen word.
@@ -256,26 +290,22 @@ export class Names {
       }
     }
     // Anything anonymous still used by value (array elements, typedef targets through arrays).
-    for (let id = 1; id < count; id++) {
+    for (const id of users) {
       const k = kind[id];
       if (k === Kind.Typedef) this.usedByValue(w.sot(id));
       else if (k === Kind.Array) this.usedByValue(w.arrayElem(id));
-      else if (isComposite(k)) {
+      else {
         const vlen = w.vlen(id);
         for (let j = 0; j < vlen; j++) if (!w.isAnon(w.memberNameOff(id, j))) this.usedByValue(w.memberType(id, j));
       }
     }
     // 4. Forward declarations: the definition's name when there is one (the
     //    first struct or union of that name, by id).
-    const fwds: number[] = [];
     const fwdNames = new Set<string>();
-    for (let id = 1; id < count; id++) {
-      if (kind[id] !== Kind.Fwd || w.isAnon(w.nameOff(id))) continue;
-      fwds.push(id);
-      fwdNames.add(w.name(w.nameOff(id)));
-    }
-    const defs = fwds.length > 0 ? this.firstDefinitions(fwdNames) : [];
+    for (const id of fwds) if (!w.isAnon(w.nameOff(id))) fwdNames.add(w.name(w.nameOff(id)));
+    const defs = fwdNames.size > 0 ? this.firstDefinitions(tags, fwdNames) : [];
     for (const id of fwds) {
+      if (w.isAnon(w.nameOff(id))) continue;
       const name = w.name(w.nameOff(id));
       const def = defs[w.kflag(id) ? 1 : 0].get(name);
       if (def !== undefined && this.byId[def] !== undefined) {
@@ -286,11 +316,11 @@ export class Names {
   }
 
   /** The first struct ([0]) and union ([1]) of each of these names. */
-  private firstDefinitions(names: Set<string>): Map<string, number>[] {
+  private firstDefinitions(tags: readonly number[], names: Set<string>): Map<string, number>[] {
     const w = this.w;
     const structs = new Map<string, number>();
     const unions = new Map<string, number>();
-    for (let id = 1; id < w.count; id++) {
+    for (const id of tags) {
       const k = w.kind[id];
       const name = this.tagName[id];
       if (!isComposite(k) || name === undefined || !names.has(name)) continue;

@@ -68,85 +68,98 @@ export function appendWireTypes(out: OutBtf, btf: Btf, ids: readonly number[], m
   const bad = (ref: number): never => {
     throw linkError('BAD_VALUE', `type refers to [${ref}], which was not carried into the output`, { file, section: '.BTF' });
   };
-  // Reads are inline (no helper per field): most of a link runs before V8
-  // optimises this loop, and in the interpreter a call costs more than
-  // the work it wraps.
-  for (let k = 0; k < ids.length; k++) {
-    const i = ids[k] - first;
-    const q = offsets[i] >> 2;
-    const info = src[q + 1];
-    const kind = (info >>> 24) & 0x7f;
-    const vlen = info & 0xffffff;
-    if (!copiedKind(kind)) {
+  // Runs of consecutive input types are copied with one native call, then
+  // names and references are rewritten record by record; reads are inline
+  // (no helper per field): most of a link runs before V8 optimises this
+  // loop, and in the interpreter a call costs more than the work it wraps.
+  let k = 0;
+  while (k < ids.length) {
+    const i0 = ids[k] - first;
+    let k1 = k;
+    while (k1 < ids.length && ids[k1] - first === i0 + (k1 - k) && copiedKind((src[(offsets[i0 + (k1 - k)] >> 2) + 1] >>> 24) & 0x7f)) k1++;
+    if (k1 === k) {
       // DATASECs are rebuilt, not copied; anything else is a kind newer
       // than this linker (decoded as opaque): copyType reports it.
       out.addType(copyType(btf.type(ids[k])!, out.count, (r) => (map[r] === 0 && r !== 0 ? bad(r) : map[r]), file));
+      k++;
       continue;
     }
-    const len = (offsets[i + 1] - offsets[i]) >> 2;
-    const at = out.begin(len);
+    const q0 = offsets[i0] >> 2;
+    const q1 = offsets[i0 + (k1 - k)] >> 2;
+    out.reserve(q1 - q0, k1 - k);
+    const at0 = out.used;
     const d = out.words;
-    // Records are a few words: a loop beats subarray + set (an object each).
-    for (let j = 1; j < len; j++) d[at + j] = src[q + j];
-    let n = names[src[q]];
-    d[at] = n >= 0 ? n : nameNo(src[q]);
-    let r: number;
-    let x: number;
-    switch (kind) {
-      case Kind.Array:
-        r = d[at + 3];
-        x = map[r];
-        if (x === 0 && r !== 0) bad(r);
-        d[at + 3] = x;
-        r = d[at + 4];
-        x = map[r];
-        if (x === 0 && r !== 0) bad(r);
-        d[at + 4] = x;
-        break;
-      case Kind.Struct:
-      case Kind.Union:
-        for (let m = at + 3, end = m + 3 * vlen; m < end; m += 3) {
-          n = names[d[m]];
-          d[m] = n >= 0 ? n : nameNo(d[m]);
-          r = d[m + 1];
+    const off = out.off;
+    d.set(src.subarray(q0, q1), at0);
+    let id = out.id;
+    for (let i = i0, iEnd = i0 + (k1 - k); i < iEnd; i++, id++) {
+      const at = at0 + ((offsets[i] >> 2) - q0);
+      const info = d[at + 1];
+      off[id] = at;
+      const vlen = info & 0xffffff;
+      let n = names[d[at]];
+      d[at] = n >= 0 ? n : nameNo(d[at]);
+      let r: number;
+      let x: number;
+      switch ((info >>> 24) & 0x7f) {
+        case Kind.Array:
+          r = d[at + 3];
           x = map[r];
           if (x === 0 && r !== 0) bad(r);
-          d[m + 1] = x;
-        }
-        break;
-      case Kind.Enum:
-        for (let m = at + 3, end = m + 2 * vlen; m < end; m += 2) d[m] = nameNo(d[m]);
-        break;
-      case Kind.Enum64:
-        for (let m = at + 3, end = m + 3 * vlen; m < end; m += 3) d[m] = nameNo(d[m]);
-        break;
-      case Kind.FuncProto:
-        r = d[at + 2];
-        x = map[r];
-        if (x === 0 && r !== 0) bad(r);
-        d[at + 2] = x;
-        for (let m = at + 3, end = m + 2 * vlen; m < end; m += 2) {
-          n = names[d[m]];
-          d[m] = n >= 0 ? n : nameNo(d[m]);
-          r = d[m + 1];
+          d[at + 3] = x;
+          r = d[at + 4];
           x = map[r];
           if (x === 0 && r !== 0) bad(r);
-          d[m + 1] = x;
-        }
-        break;
-      case Kind.Int:
-      case Kind.Fwd:
-      case Kind.Float:
-        break;
-      default:
-        // PTR, TYPEDEF, modifiers, TYPE_TAG, FUNC, VAR, DECL_TAG.
-        r = d[at + 2];
-        x = map[r];
-        if (x === 0 && r !== 0) bad(r);
-        d[at + 2] = x;
-        break;
+          d[at + 4] = x;
+          break;
+        case Kind.Struct:
+        case Kind.Union:
+          for (let m = at + 3, end = m + 3 * vlen; m < end; m += 3) {
+            n = names[d[m]];
+            d[m] = n >= 0 ? n : nameNo(d[m]);
+            r = d[m + 1];
+            x = map[r];
+            if (x === 0 && r !== 0) bad(r);
+            d[m + 1] = x;
+          }
+          break;
+        case Kind.Enum:
+          for (let m = at + 3, end = m + 2 * vlen; m < end; m += 2) d[m] = nameNo(d[m]);
+          break;
+        case Kind.Enum64:
+          for (let m = at + 3, end = m + 3 * vlen; m < end; m += 3) d[m] = nameNo(d[m]);
+          break;
+        case Kind.FuncProto:
+          r = d[at + 2];
+          x = map[r];
+          if (x === 0 && r !== 0) bad(r);
+          d[at + 2] = x;
+          for (let m = at + 3, end = m + 2 * vlen; m < end; m += 2) {
+            n = names[d[m]];
+            d[m] = n >= 0 ? n : nameNo(d[m]);
+            r = d[m + 1];
+            x = map[r];
+            if (x === 0 && r !== 0) bad(r);
+            d[m + 1] = x;
+          }
+          break;
+        case Kind.Int:
+        case Kind.Fwd:
+        case Kind.Float:
+          break;
+        default:
+          // PTR, TYPEDEF, modifiers, TYPE_TAG, FUNC, VAR, DECL_TAG.
+          r = d[at + 2];
+          x = map[r];
+          if (x === 0 && r !== 0) bad(r);
+          d[at + 2] = x;
+          break;
+      }
     }
-    out.end(len);
+    out.id = id;
+    out.used = at0 + (q1 - q0);
+    off[id] = out.used;
+    k = k1;
   }
 }
 

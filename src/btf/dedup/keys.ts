@@ -16,11 +16,17 @@ function mix(h: number, x: number): number {
   return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
-/** name, info and the size/type word (btf_hash_common / btf_equal_common). */
+/** name, info and the size/type word (btf_hash_common / btf_equal_common).
+ * (mix written out: this runs for every type, mostly before V8 optimises.) */
 export function commonKey(r: DedupRecords, id: number, seed = 1): number {
   const w = r.words;
   const o = r.off[id];
-  return mix(mix(mix(seed, w[o]), w[o + 1]), w[o + 2]);
+  let h = Math.imul(seed ^ w[o], 0x01000193);
+  h = (h ^ (h >>> 15)) & 0x3fffffff;
+  h = Math.imul(h ^ w[o + 1], 0x01000193);
+  h = (h ^ (h >>> 15)) & 0x3fffffff;
+  h = Math.imul(h ^ w[o + 2], 0x01000193);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
 export function equalCommon(r: DedupRecords, a: number, b: number): boolean {
@@ -79,7 +85,13 @@ export function structKey(r: DedupRecords, id: number): number {
   let k = commonKey(r, id, 4);
   const w = r.words;
   const o = r.off[id];
-  for (let m = o + 3, end = m + 3 * r.vlen(id); m < end; m += 3) k = mix(mix(k, w[m]), w[m + 2]);
+  for (let m = o + 3, end = m + 3 * r.vlen(id); m < end; m += 3) {
+    // mix(mix(k, name), offset), written out.
+    k = Math.imul(k ^ w[m], 0x01000193);
+    k = (k ^ (k >>> 15)) & 0x3fffffff;
+    k = Math.imul(k ^ w[m + 2], 0x01000193);
+    k = (k ^ (k >>> 15)) & 0x3fffffff;
+  }
   return k;
 }
 

@@ -49,18 +49,24 @@ export class RecordWriter {
 
   /** Make room for a record of n words and return where it starts. */
   begin(n: number): number {
-    if (this.used + n > this.words.length) {
-      const more = new Uint32Array(Math.max(this.words.length * 2, this.used + n));
+    this.reserve(n, 1);
+    this.off[this.id] = this.used;
+    return this.used;
+  }
+
+  /** Make room for `words` more words and `ids` more ids (for a caller
+   * that writes several records at once and sets `off`, `id` and `used`). */
+  reserve(words: number, ids: number): void {
+    if (this.used + words > this.words.length) {
+      const more = new Uint32Array(Math.max(this.words.length * 2, this.used + words));
       more.set(this.words.subarray(0, this.used));
       this.words = more;
     }
-    if (this.id + 2 > this.off.length) {
-      const more = new Uint32Array(this.off.length * 2);
+    if (this.id + ids + 1 > this.off.length) {
+      const more = new Uint32Array(Math.max(this.off.length * 2, this.id + ids + 1));
       more.set(this.off);
       this.off = more;
     }
-    this.off[this.id] = this.used;
-    return this.used;
   }
 
   /** The record begun last is n words long. */

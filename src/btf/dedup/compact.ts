@@ -19,7 +19,8 @@ export function compactAndRemap(d: DedupState): { kept: number[]; typeMap: Uint3
   }
   const typeMap = new Uint32Array(recs.count);
   for (let id = 0; id < recs.count; id++) {
-    const n = newIdOf[d.resolve(id)];
+    const m = map[id];
+    const n = newIdOf[m === id || m > MAX_ID ? id : d.resolve(id)];
     if (n > MAX_ID) throw d.error('type resolves to a type that was dropped', id);
     typeMap[id] = n;
   }

@@ -40,8 +40,9 @@ export class DedupState {
     this.map[0] = 0;
     // Base types are canonical by definition.
     for (let id = 1; id < recs.firstId; id++) this.map[id] = id;
+    const { words, off } = recs;
     for (let id = recs.firstId; id < n; id++) {
-      const k = recs.kind(id);
+      const k = (words[off[id] + 1] >>> 24) & 0x7f;
       // VAR and DATASEC are never deduplicated.
       if (k === Kind.Var || k === Kind.Datasec) this.map[id] = id;
     }

@@ -35,10 +35,15 @@ export function putText(b: TextBuffer, s: string): void {
   else b.raw(Buffer.from(s, 'utf8'));
 }
 
-/** Append the lines of `from` (a buffer of whole lines) to `to`. */
+/** Append the lines of `from` (a buffer of whole lines) to `to`, in
+ * pieces: a streamed buffer then hands its sink chunks of its own size,
+ * not one as large as the typedef codecs of vmlinux (560 kB). */
 export function putLines(to: TextBuffer, from: TextBuffer): void {
-  to.raw(from.bytes());
+  const bytes = from.bytes();
+  for (let at = 0; at < bytes.byteLength; at += PIECE) to.raw(bytes.subarray(at, Math.min(at + PIECE, bytes.byteLength)));
 }
+
+const PIECE = 1 << 16;
 
 /** The number of decimal digits of 0 <= v < 2^32. */
 export function uintDigits(v: number): number {

@@ -90,15 +90,21 @@ export class MemberCode {
    */
   leaves(id: number): void {
     this.count = 0;
+    this.anyUnion = false;
     this.seen.clear();
     this.keep.clear();
     this.collect(id, 0, false, 0, undefined);
   }
 
+  /** Whether the last leaves() met a union (the composite or a flattened
+   * member): only then do the writes run in another order than the leaves. */
+  private anyUnion = false;
+
   private collect(id: number, bitBase: number, optional: boolean, depth: number, flattened: Set<number> | undefined): void {
     const view = this.view;
     const w = view.w;
     const opt = optional || w.kind[id] === Kind.Union;
+    if (w.kind[id] === Kind.Union) this.anyUnion = true;
     const vlen = w.vlen(id);
     const kflag = w.kflag(id);
     for (let j = 0; j < vlen; j++) {
@@ -195,7 +201,18 @@ export class MemberCode {
   /** Append the write statements of composite `id`'s leaves (found by the
    * last leaves() call); unions last member first. */
   compositeWrites(b: TextBuffer, id: number, ind: string): void {
-    this.writes(b, id, 0, false, ind, 0, undefined);
+    if (this.anyUnion) {
+      this.writes(b, id, 0, false, ind, 0, undefined);
+      return;
+    }
+    // No union anywhere: writes() would walk the members in the leaves'
+    // order, flatten the same members at the same offsets and find every
+    // leaf required (not optional); write the leaves as they are.
+    for (let i = 0; i < this.count; i++) {
+      const key = this.key[i];
+      const val = key === this.name[i] ? 'x.' + key : `x[${key}]`;
+      this.leafWrite(b, this.type[i], this.bitOff[i], this.width[i], val, ind);
+    }
   }
 
   private writes(b: TextBuffer, id: number, bitBase: number, optional: boolean, ind: string, depth: number, flattened: Set<number> | undefined): void {

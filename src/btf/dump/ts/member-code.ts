@@ -20,11 +20,10 @@ function signedCode(s: number): boolean {
 
 export class MemberCode {
   /** The leaves found by the last leaves() call: count, then per leaf the
-   * member (its word index: an identity across the BTF), name, type, bit
+   * name, type, bit
    * offset from the start of the named composite, bitfield width (0 for
    * ordinary members), and whether it is optional. */
   count = 0;
-  readonly member: number[] = [];
   readonly name: string[] = [];
   /** propKey(name): the name as an interface property. */
   readonly key: string[] = [];
@@ -105,14 +104,19 @@ export class MemberCode {
     const w = view.w;
     const opt = optional || w.kind[id] === Kind.Union;
     if (w.kind[id] === Kind.Union) this.anyUnion = true;
-    const vlen = w.vlen(id);
-    const kflag = w.kflag(id);
-    for (let j = 0; j < vlen; j++) {
-      const mo = w.memberNameOff(id, j);
-      const off = w.memberOffsetWord(id, j);
+    // The member records are read inline: this loop runs for every member
+    // of every emitted composite, mostly before V8 optimises it.
+    const words = w.words;
+    const strs = w.strs;
+    const q = w.pos[id];
+    const vlen = words[q + 1] & 0xffffff;
+    const kflag = words[q + 1] >>> 31 !== 0;
+    for (let j = 0, m = q + 3; j < vlen; j++, m += 3) {
+      const mo = words[m];
+      const type = words[m + 1];
+      const off = words[m + 2];
       const bitsOffset = kflag ? off & 0xffffff : off;
-      const type = w.memberType(id, j);
-      if (w.isAnon(mo)) {
+      if (strs[mo] === 0) {
         const r = view.resolve(type);
         const k = w.kind[r];
         if (r !== 0 && (k === Kind.Struct || k === Kind.Union) && depth < 32) {
@@ -131,9 +135,7 @@ export class MemberCode {
       this.seen.add(name);
       this.bitfield(bitBase + bitsOffset, kflag ? off >>> 24 : 0, type);
       const i = this.count++;
-      const word = w.memberWord(id, j);
-      this.member[i] = word;
-      this.keep.set(word, i);
+      this.keep.set(m, i);
       this.name[i] = name;
       this.key[i] = propKey(name);
       this.type[i] = type;
@@ -220,15 +222,19 @@ export class MemberCode {
     const w = view.w;
     const union = w.kind[id] === Kind.Union;
     const opt = optional || union;
-    const vlen = w.vlen(id);
-    const kflag = w.kflag(id);
+    const words = w.words;
+    const strs = w.strs;
+    const q = w.pos[id];
+    const vlen = words[q + 1] & 0xffffff;
+    const kflag = words[q + 1] >>> 31 !== 0;
     for (let n = 0; n < vlen; n++) {
       const j = union ? vlen - 1 - n : n;
-      const mo = w.memberNameOff(id, j);
-      const off = w.memberOffsetWord(id, j);
+      const m = q + 3 + j * 3;
+      const mo = words[m];
+      const type = words[m + 1];
+      const off = words[m + 2];
       const bitsOffset = kflag ? off & 0xffffff : off;
-      const type = w.memberType(id, j);
-      if (w.isAnon(mo)) {
+      if (strs[mo] === 0) {
         const r = view.resolve(type);
         const k = w.kind[r];
         // Flattened once, as in leaves() (whose members `keep` holds).
@@ -241,7 +247,7 @@ export class MemberCode {
         }
         continue;
       }
-      const leaf = this.keep.get(w.memberWord(id, j));
+      const leaf = this.keep.get(m);
       if (leaf === undefined) continue;
       let bfOff = this.bitOff[leaf];
       let bfWidth = this.width[leaf];

@@ -295,8 +295,10 @@ export class Names {
       if (k === Kind.Typedef) this.usedByValue(w.sot(id));
       else if (k === Kind.Array) this.usedByValue(w.arrayElem(id));
       else {
-        const vlen = w.vlen(id);
-        for (let j = 0; j < vlen; j++) if (!w.isAnon(w.memberNameOff(id, j))) this.usedByValue(w.memberType(id, j));
+        const words = w.words;
+        const q = w.pos[id];
+        const vlen = words[q + 1] & 0xffffff;
+        for (let j = 0, m = q + 3; j < vlen; j++, m += 3) if (w.strs[words[m]] !== 0) this.usedByValue(words[m + 1]);
       }
     }
     // 4. Forward declarations: the definition's name when there is one (the
@@ -356,11 +358,13 @@ export class Names {
   private nameChildren(id: number, prefix: string, depth: number, walked: Set<number> | undefined): void {
     if (depth > 32) return;
     const w = this.w;
-    const vlen = w.vlen(id);
-    for (let j = 0; j < vlen; j++) {
-      const target = this.skipModsAndArrays(w.memberType(id, j));
-      const mo = w.memberNameOff(id, j);
-      if (!w.isAnon(mo)) {
+    const words = w.words;
+    const q = w.pos[id];
+    const vlen = words[q + 1] & 0xffffff;
+    for (let j = 0, m = q + 3; j < vlen; j++, m += 3) {
+      const target = this.skipModsAndArrays(words[m + 1]);
+      const mo = words[m];
+      if (w.strs[mo] !== 0) {
         // The path name is built only for a member that gets it.
         if (this.wantsName(target)) this.nameAnon(target, `${prefix}__${w.name(mo)}`);
         continue;

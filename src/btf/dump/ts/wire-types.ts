@@ -109,12 +109,7 @@ export class WireTypes {
     return this.words[this.pos[id] + 5];
   }
 
-  /** Struct/union member j. The member's word index (memberWord) is an
-   * identity for it across the whole BTF. */
-  memberWord(id: number, j: number): number {
-    return this.pos[id] + 3 + j * 3;
-  }
-
+  /** Struct/union member j (hot loops read the words inline). */
   memberNameOff(id: number, j: number): number {
     return this.words[this.pos[id] + 3 + j * 3];
   }

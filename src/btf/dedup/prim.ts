@@ -31,9 +31,8 @@ export function dedupPrimTypes(d: DedupState): void {
       case Kind.Enum:
       case Kind.Enum64: {
         key = enumKey(recs, id);
-        const cands = table.candidates(key);
-        for (let i = cands.length - 1; i >= 0; i--) {
-          const cand = cands[i];
+        for (let e = table.first(key); e >= 0; e = table.next(e)) {
+          const cand = table.id(e);
           d.spend(id);
           if (equalEnum(recs, id, cand)) {
             newId = cand;
@@ -59,10 +58,11 @@ export function dedupPrimTypes(d: DedupState): void {
 
 /** The first candidate (in libbpf's order) equal to `id`, else `id`. */
 export function firstEqual(d: DedupState, key: number, id: number, equal: (r: DedupRecords, a: number, b: number) => boolean): number {
-  const cands = d.table.candidates(key);
-  for (let i = cands.length - 1; i >= 0; i--) {
+  const table = d.table;
+  for (let e = table.first(key); e >= 0; e = table.next(e)) {
     d.spend(id);
-    if (equal(d.recs, id, cands[i])) return cands[i];
+    const cand = table.id(e);
+    if (equal(d.recs, id, cand)) return cand;
   }
   return id;
 }

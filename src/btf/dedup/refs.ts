@@ -134,12 +134,13 @@ class RefWalk {
         // commonKey and firstEqual with equalCommon, inline (most
         // reference types are here).
         key = commonKey(r, id);
-        const cands = d.table.candidates(key);
-        for (let i = cands.length - 1; i >= 0; i--) {
+        const table = d.table;
+        for (let e = table.first(key); e >= 0; e = table.next(e)) {
           if (--d.walkBudget < 0) d.outOfSteps(id);
-          const y = r.off[cands[i]];
+          const cand = table.id(e);
+          const y = r.off[cand];
           if (w[x] === w[y] && w[x + 1] === w[y + 1] && w[x + 2] === w[y + 2]) {
-            newId = cands[i];
+            newId = cand;
             break;
           }
         }

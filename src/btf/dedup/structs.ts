@@ -24,9 +24,8 @@ export function dedupStructTypes(d: DedupState): void {
     if (kind !== Kind.Struct && kind !== Kind.Union) continue;
     const key = structKey(recs, id);
     let newId = id;
-    const cands = table.candidates(key);
-    for (let i = cands.length - 1; i >= 0; i--) {
-      const cand = cands[i];
+    for (let e = table.first(key); e >= 0; e = table.next(e)) {
+      const cand = table.id(e);
       // Hashes collide, and a FWD must never be picked (the walk would take
       // it as equivalent). The walk's first step checks the shape, which
       // libbpf checks here: a mismatch fails at once either way.

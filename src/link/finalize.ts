@@ -1,8 +1,8 @@
-import { encodeBtf } from '../btf/encode.js';
 import { encodeBtfExt } from '../btf/ext/encode.js';
 import type { BtfExt, ExtInfo, ExtSection, FuncInfo, LineInfo, CoreRelo } from '../btf/ext/types.js';
 import { Kind } from '../btf/kinds.js';
-import type { BtfType, DatasecType } from '../btf/types.js';
+import type { DatasecType } from '../btf/types.js';
+import type { DedupRecords } from '../btf/dedup/records.js';
 import { dedupRecords } from '../btf/dedup/records-dedup.js';
 import {
   addSection,
@@ -20,7 +20,7 @@ import {
 } from '../elf/index.js';
 import { StringTableBuilder } from '../internal/strings.js';
 import { placeDatasecEntries } from './btf-append.js';
-import { buildBtf } from './btf-strings.js';
+import { encodeLinkedBtf } from './btf-strings.js';
 import { linkError } from './errors.js';
 import type { ExtRecords, LinkState, OutSection, OutSymbol } from './model.js';
 import { sectionBytes } from './sections.js';
@@ -51,7 +51,8 @@ export function finalizeLink(state: LinkState, output: string | undefined): Fina
     // DATASECs go after the types for this link only: a failed finalize
     // must leave the state as it was.
     const end = out.count;
-    let deduped: BtfType[];
+    let recs: DedupRecords;
+    let kept: number[];
     let typeMap: Uint32Array;
     try {
       for (const s of state.sections) {
@@ -67,7 +68,10 @@ export function finalizeLink(state: LinkState, output: string | undefined): Fina
         };
         out.addType(ds);
       }
-      ({ types: deduped, typeMap } = dedupRecords(out.snapshot(), { file: output }));
+      // A copy: the dedup rewrites records, and a failed finalize must
+      // leave the state as it was.
+      recs = out.snapshot();
+      ({ kept, typeMap } = dedupRecords(recs, { file: output }));
     } finally {
       out.truncate(end);
     }
@@ -76,9 +80,10 @@ export function finalizeLink(state: LinkState, output: string | undefined): Fina
       return typeMap[id];
     };
     const ext = collectExt(state, mapId);
-    const { btf, offsetOf } = buildBtf(deduped, le, extStrings(ext));
-    btfTypes = btf.ownCount;
-    btfBytes = encodeBtf(btf, { littleEndian: le });
+    const encoded = encodeLinkedBtf(recs, kept, typeMap, le, extStrings(ext));
+    const offsetOf = encoded.offsetOf;
+    btfTypes = encoded.types;
+    btfBytes = encoded.bytes;
     if (ext !== undefined) {
       for (const info of [ext.funcInfo, ext.lineInfo, ext.coreRelo] as ExtInfo<object>[]) {
         for (const s of info.sections) s.secNameOff = offsetOf(s.secName);

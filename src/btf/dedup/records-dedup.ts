@@ -5,28 +5,24 @@ import { runTypePasses, withDedupErrors } from './passes.js';
 import type { DedupRecords } from './records.js';
 
 export interface RecordsDedupResult {
-  /** The kept types, ids from recs.firstId on, names as strings with
-   * nameOff 0: the caller builds the string table. */
-  types: BtfType[];
+  /** The own ids kept, in order: they get ids from recs.firstId on. Their
+   * records (in `recs`, references rewritten) are the output types once
+   * every reference is passed through `typeMap` (see decodeRecord). */
+  kept: number[];
   /** Old id -> new id, as DedupResult.typeMap. */
   typeMap: Uint32Array;
 }
 
 /**
  * dedupBtf's type passes for a caller that builds the records itself (the
- * static linker appends its inputs' wire records straight into them), so
- * that no type object exists before the dedup and only the kept ones after
- * it. There is no string pass: the caller lays out the string table.
- * Record ids must have been checked (each < recs.count) by the builder.
- * The reference pass rewrites ids inside `recs` in place.
+ * static linker appends its inputs' wire records straight into them) and
+ * encodes the result itself, so that no type object exists before or
+ * after the dedup. There is no string pass: the caller lays out the string
+ * table. Record ids must have been checked (each < recs.count) by the
+ * builder. The reference pass rewrites ids inside `recs` in place.
  */
 export function dedupRecords(recs: DedupRecords, opts: { file?: string; maxWalkSteps?: number } = {}): RecordsDedupResult {
-  return withDedupErrors(opts.file, () => {
-    const { kept, typeMap } = runTypePasses(recs, opts.file, opts.maxWalkSteps);
-    const types: BtfType[] = new Array(kept.length);
-    for (let i = 0; i < kept.length; i++) types[i] = decodeRecord(recs, kept[i], recs.firstId + i, typeMap);
-    return { types, typeMap };
-  });
+  return withDedupErrors(opts.file, () => runTypePasses(recs, opts.file, opts.maxWalkSteps));
 }
 
 /**

@@ -163,13 +163,7 @@ export class EquivWalk {
     // A FWD stands for what it resolved to, once that is no longer a FWD.
     if (((w[off[canonId] + 1] >>> 24) & 0x7f) === Kind.Fwd && ((w[off[rn] + 1] >>> 24) & 0x7f) !== Kind.Fwd) canonId = rn;
     const hyp = d.hypot[canonId];
-    if (hyp <= MAX_ID) {
-      if (hyp === candId) return YES;
-      // Compilers sometimes emit two identical copies of an array, struct or
-      // pointer type within one unit and use both; accept those exact copies.
-      const r = d.recs;
-      return equalArray(r, hyp, candId) || identicalStructs(d, hyp, candId) || identicalPtrs(d, hyp, candId) ? YES : NO;
-    }
+    if (hyp <= MAX_ID) return hyp === candId ? YES : pairedElsewhere(d, hyp, candId);
     d.hypot[canonId] = candId;
     d.addHypot(canonId);
 
@@ -180,14 +174,7 @@ export class EquivWalk {
     const nk = (w[y + 1] >>> 24) & 0x7f;
 
     // FWD <-> STRUCT/UNION: equivalent when the FWD is of the same flavour.
-    if ((ck === Kind.Fwd || nk === Kind.Fwd) && ck !== nk) {
-      if (ck === Kind.Fwd) return fwdKind(d, candId) === nk ? YES : NO;
-      const fk = fwdKind(d, canonId);
-      // A base FWD would have to become the struct: only FWDs may be adjusted
-      // then, the graphs are otherwise not taken as equivalent.
-      if (fk === ck && canonId < d.recs.firstId) d.hypotAdjustCanon = true;
-      return fk === ck ? YES : NO;
-    }
+    if ((ck === Kind.Fwd || nk === Kind.Fwd) && ck !== nk) return fwdAndStruct(d, candId, ck, canonId, nk);
     if (ck !== nk) return NO;
 
     switch (ck) {
@@ -233,6 +220,26 @@ export class EquivWalk {
         throw d.error(`a ${ck === Kind.Unknown ? 'void' : `type of kind ${ck}`} cannot take part in a struct equivalence check`, candId);
     }
   }
+}
+
+/** The canonical side is already paired with another candidate: equal
+ * only when the two are exact copies. (Apart from step, which stays small
+ * for V8 to optimise it early.) */
+function pairedElsewhere(d: DedupState, hyp: number, candId: number): Outcome {
+  // Compilers sometimes emit two identical copies of an array, struct or
+  // pointer type within one unit and use both; accept those exact copies.
+  const r = d.recs;
+  return equalArray(r, hyp, candId) || identicalStructs(d, hyp, candId) || identicalPtrs(d, hyp, candId) ? YES : NO;
+}
+
+/** FWD <-> STRUCT/UNION: equivalent when the FWD is of the same flavour. */
+function fwdAndStruct(d: DedupState, candId: number, ck: number, canonId: number, nk: number): Outcome {
+  if (ck === Kind.Fwd) return fwdKind(d, candId) === nk ? YES : NO;
+  const fk = fwdKind(d, canonId);
+  // A base FWD would have to become the struct: only FWDs may be adjusted
+  // then, the graphs are otherwise not taken as equivalent.
+  if (fk === ck && canonId < d.recs.firstId) d.hypotAdjustCanon = true;
+  return fk === ck ? YES : NO;
 }
 
 function fwdKind(d: DedupState, id: number): Kind {

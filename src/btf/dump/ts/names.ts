@@ -205,7 +205,9 @@ export class Names {
     for (const r of RESERVED) this.taken.add(r);
     const count = w.count;
     // The ids each step looks at, in id order (one pass over all ids
-    // instead of one per step: vmlinux has 126k, mostly functions).
+    // instead of one per step: vmlinux has 126k, mostly functions). The
+    // steps index them: for-of runs the iterator protocol, slow in code
+    // V8 has not optimised yet.
     const tags: number[] = [];
     const typedefs: number[] = [];
     const vars: number[] = [];
@@ -242,7 +244,8 @@ export class Names {
     }
 
     // 1. Named tags.
-    for (const id of tags) {
+    for (let i = 0; i < tags.length; i++) {
+      const id = tags[i];
       const off = w.nameOff(id);
       if (w.isAnon(off)) continue;
       const name = w.name(off);
@@ -250,7 +253,8 @@ export class Names {
       this.setName(id, name, kind[id]);
     }
     // 2. Typedefs.
-    for (const id of typedefs) {
+    for (let i = 0; i < typedefs.length; i++) {
+      const id = typedefs[i];
       if (w.isAnon(w.nameOff(id))) continue;
       const name = w.name(w.nameOff(id));
       const target = this.skipMods(w.sot(id));
@@ -274,15 +278,18 @@ export class Names {
     }
     // 3. Anonymous types by path: members of named composites, then types
     //    of variables.
-    for (const id of tags) {
+    for (let i = 0; i < tags.length; i++) {
+      const id = tags[i];
       if (isComposite(kind[id]) && this.byId[id] !== undefined) this.nameChildren(id, this.byId[id]!, 0, undefined);
     }
-    for (const id of vars) {
+    for (let i = 0; i < vars.length; i++) {
+      const id = vars[i];
       if (w.isAnon(w.nameOff(id))) continue;
       this.nameAnon(this.skipModsAndArrays(w.sot(id)), w.name(w.nameOff(id)));
     }
     // Anonymous enums: constant sets.
-    for (const id of tags) {
+    for (let i = 0; i < tags.length; i++) {
+      const id = tags[i];
       const k = kind[id];
       if ((k === Kind.Enum || k === Kind.Enum64) && this.byId[id] === undefined) {
         // The first enumerator's name is the record's first vlen word.
@@ -290,7 +297,8 @@ export class Names {
       }
     }
     // Anything anonymous still used by value (array elements, typedef targets through arrays).
-    for (const id of users) {
+    for (let i = 0; i < users.length; i++) {
+      const id = users[i];
       const k = kind[id];
       if (k === Kind.Typedef) this.usedByValue(w.sot(id));
       else if (k === Kind.Array) this.usedByValue(w.arrayElem(id));
@@ -304,9 +312,10 @@ export class Names {
     // 4. Forward declarations: the definition's name when there is one (the
     //    first struct or union of that name, by id).
     const fwdNames = new Set<string>();
-    for (const id of fwds) if (!w.isAnon(w.nameOff(id))) fwdNames.add(w.name(w.nameOff(id)));
+    for (let i = 0; i < fwds.length; i++) if (!w.isAnon(w.nameOff(fwds[i]))) fwdNames.add(w.name(w.nameOff(fwds[i])));
     const defs = fwdNames.size > 0 ? this.firstDefinitions(tags, fwdNames) : [];
-    for (const id of fwds) {
+    for (let i = 0; i < fwds.length; i++) {
+      const id = fwds[i];
       if (w.isAnon(w.nameOff(id))) continue;
       const name = w.name(w.nameOff(id));
       const def = defs[w.kflag(id) ? 1 : 0].get(name);
@@ -322,7 +331,8 @@ export class Names {
     const w = this.w;
     const structs = new Map<string, number>();
     const unions = new Map<string, number>();
-    for (const id of tags) {
+    for (let i = 0; i < tags.length; i++) {
+      const id = tags[i];
       const k = w.kind[id];
       const name = this.tagName[id];
       if (!isComposite(k) || name === undefined || !names.has(name)) continue;

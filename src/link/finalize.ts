@@ -20,7 +20,7 @@ import {
 } from '../elf/index.js';
 import { StringTableBuilder } from '../internal/strings.js';
 import { placeDatasecEntries } from './btf-append.js';
-import { encodeLinkedBtf } from './btf-strings.js';
+import { encodeLinkedBtf } from './btf-encode.js';
 import { linkError } from './errors.js';
 import type { ExtRecords, LinkState, OutSection, OutSymbol } from './model.js';
 import { sectionBytes } from './sections.js';

@@ -49,6 +49,8 @@ export const linkBench: Benchmark = {
     const cmds: Command[] = [
       { label: 'bpfkit', file: process.execPath, args: bpfkitLinkArgs(ctx.cli, join(dir, 'out.bpfkit.o'), inputs) },
       { label: 'bpftool', file: bpftool, args: ['gen', 'object', join(dir, 'out.bpftool.o'), ...inputs] },
+      // The floor: Node starting and exiting with nothing to do.
+      { label: 'node -e 0', file: process.execPath, args: ['-e', '0'] },
     ];
     for (const c of cmds) runOnce(c, { kind: 'null' });
     const stats = runAlternating(cmds, {
@@ -61,6 +63,12 @@ export const linkBench: Benchmark = {
       ours: { label: 'bpfkit', stats: stats[0] },
       theirs: { label: 'bpftool', stats: stats[1] },
       ratio: ratio(stats[0], stats[1]),
+    });
+    res.pairs.push({
+      case: 'node -e 0 (Node alone) vs the same bpftool runs',
+      ours: { label: 'node', stats: stats[2] },
+      theirs: { label: 'bpftool', stats: stats[1] },
+      ratio: ratio(stats[2], stats[1]),
     });
     addPhases(res, inputs, join(dir, 'out.phases.o'), ctx);
     return res;

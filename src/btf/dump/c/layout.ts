@@ -1,4 +1,5 @@
 import { Kind } from '../../kinds.js';
+import { resolveFlatSize } from '../flat-types.js';
 import type { DumpState } from './state.js';
 
 /**
@@ -7,52 +8,12 @@ import type { DumpState } from './state.js';
  * what they return for types without a layout: 0 alignment, negative size.
  */
 
+/** libbpf's resolve depth; alignOf's modifier walk allows four times it. */
 const MAX_RESOLVE_DEPTH = 32;
-const EINVAL = -22;
-const E2BIG = -7;
 
 /** btf__resolve_size: bytes, or a negative errno. */
 export function resolveSize(d: DumpState, id: number): number {
-  const t = d.t;
-  let nelems = 1;
-  for (let depth = 0; depth < MAX_RESOLVE_DEPTH && id !== 0; depth++) {
-    let size: number;
-    switch (t.kind[id]) {
-      case Kind.Int:
-      case Kind.Struct:
-      case Kind.Union:
-      case Kind.Enum:
-      case Kind.Enum64:
-      case Kind.Datasec:
-      case Kind.Float:
-        size = t.words[(t.pos[id] >> 2) + 2];
-        break;
-      case Kind.Ptr:
-        size = d.ptrSize;
-        break;
-      case Kind.Typedef:
-      case Kind.Volatile:
-      case Kind.Const:
-      case Kind.Restrict:
-      case Kind.Var:
-      case Kind.DeclTag:
-      case Kind.TypeTag:
-        id = t.words[(t.pos[id] >> 2) + 2];
-        continue;
-      case Kind.Array: {
-        const n = t.words[(t.pos[id] >> 2) + 5];
-        if (nelems !== 0 && n > 0xffffffff / nelems) return E2BIG;
-        nelems *= n;
-        id = t.words[(t.pos[id] >> 2) + 3];
-        continue;
-      }
-      default:
-        return EINVAL;
-    }
-    if (nelems !== 0 && size > 0xffffffff / nelems) return E2BIG;
-    return nelems * size;
-  }
-  return EINVAL;
+  return resolveFlatSize(d.t, id, d.ptrSize);
 }
 
 /** btf__align_of: the alignment, or 0 for types that have none. A struct

@@ -208,7 +208,7 @@ class Generator {
       o.str('export const ').str(name).str(' = {\n');
       const words = w.words;
       const stride = kind === Kind.Enum64 ? 3 : 2;
-      for (let j = 0, q = w.pos[id] + 3; j < vlen; j++, q += stride) {
+      for (let j = 0, q = (w.pos[id] >> 2) + 3; j < vlen; j++, q += stride) {
         o.str('  ');
         this.key(o, objKey(w.name(words[q])));
         o.str(': ');

@@ -108,7 +108,7 @@ export class MemberCode {
     // of every emitted composite, mostly before V8 optimises it.
     const words = w.words;
     const strs = w.strs;
-    const q = w.pos[id];
+    const q = (w.pos[id] >> 2);
     const vlen = words[q + 1] & 0xffffff;
     const kflag = words[q + 1] >>> 31 !== 0;
     for (let j = 0, m = q + 3; j < vlen; j++, m += 3) {
@@ -224,7 +224,7 @@ export class MemberCode {
     const opt = optional || union;
     const words = w.words;
     const strs = w.strs;
-    const q = w.pos[id];
+    const q = (w.pos[id] >> 2);
     const vlen = words[q + 1] & 0xffffff;
     const kflag = words[q + 1] >>> 31 !== 0;
     for (let n = 0; n < vlen; n++) {

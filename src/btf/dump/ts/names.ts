@@ -293,7 +293,7 @@ export class Names {
       const k = kind[id];
       if ((k === Kind.Enum || k === Kind.Enum64) && this.byId[id] === undefined) {
         // The first enumerator's name is the record's first vlen word.
-        this.setName(id, w.vlen(id) > 0 ? `anon_enum__${w.name(w.words[w.pos[id] + 3])}` : `anon_enum_${id}`, k);
+        this.setName(id, w.vlen(id) > 0 ? `anon_enum__${w.name(w.words[(w.pos[id] >> 2) + 3])}` : `anon_enum_${id}`, k);
       }
     }
     // Anything anonymous still used by value (array elements, typedef targets through arrays).
@@ -304,7 +304,7 @@ export class Names {
       else if (k === Kind.Array) this.usedByValue(w.arrayElem(id));
       else {
         const words = w.words;
-        const q = w.pos[id];
+        const q = (w.pos[id] >> 2);
         const vlen = words[q + 1] & 0xffffff;
         for (let j = 0, m = q + 3; j < vlen; j++, m += 3) if (w.strs[words[m]] !== 0) this.usedByValue(words[m + 1]);
       }
@@ -369,7 +369,7 @@ export class Names {
     if (depth > 32) return;
     const w = this.w;
     const words = w.words;
-    const q = w.pos[id];
+    const q = (w.pos[id] >> 2);
     const vlen = words[q + 1] & 0xffffff;
     for (let j = 0, m = q + 3; j < vlen; j++, m += 3) {
       const target = this.skipModsAndArrays(words[m + 1]);

@@ -48,7 +48,7 @@ export function selectIds(view: TypeView, rootIds: readonly number[] | undefined
       case Kind.Datasec: {
         // Each variable: type, offset, size.
         const vlen = w.vlen(id);
-        for (let j = 0; j < vlen; j++) stack.push(w.words[w.pos[id] + 3 + j * 3]);
+        for (let j = 0; j < vlen; j++) stack.push(w.words[(w.pos[id] >> 2) + 3 + j * 3]);
         break;
       }
       default:

@@ -12,6 +12,7 @@ import { BpfkitError } from '../../../internal/errors.js';
 import type { Btf } from '../../btf.js';
 import { INT_BOOL, INT_CHAR, INT_SIGNED, Kind } from '../../kinds.js';
 import { alignOf } from '../../sizes.js';
+import { resolveFlatSize } from '../flat-types.js';
 import { Names } from './names.js';
 import { TYPED_ARRAYS } from './prelude.js';
 import { WireTypes } from './wire-types.js';
@@ -133,47 +134,8 @@ export class TypeView {
 
   /** btf__resolve_size (sizes.ts sizeOf), or -1 where that throws. */
   sizeOrNone(id: number): number {
-    const w = this.w;
-    let nelems = 1;
-    for (let depth = 0; depth < MAX_RESOLVE_DEPTH; depth++) {
-      if (id === 0) return -1;
-      let size: number;
-      switch (w.kind[id]) {
-        case Kind.Int:
-        case Kind.Struct:
-        case Kind.Union:
-        case Kind.Enum:
-        case Kind.Enum64:
-        case Kind.Datasec:
-        case Kind.Float:
-          size = w.sot(id);
-          break;
-        case Kind.Ptr:
-          size = this.ptrSize;
-          break;
-        case Kind.Typedef:
-        case Kind.Volatile:
-        case Kind.Const:
-        case Kind.Restrict:
-        case Kind.Var:
-        case Kind.DeclTag:
-        case Kind.TypeTag:
-          id = w.sot(id);
-          continue;
-        case Kind.Array: {
-          const n = w.arrayNelems(id);
-          if (nelems !== 0 && n > 0xffffffff / nelems) return -1;
-          nelems *= n;
-          id = w.arrayElem(id);
-          continue;
-        }
-        default:
-          return -1;
-      }
-      if (nelems !== 0 && size > 0xffffffff / nelems) return -1;
-      return size * nelems;
-    }
-    return -1;
+    const size = resolveFlatSize(this.w, id, this.ptrSize);
+    return size < 0 ? -1 : size;
   }
 
   /**
@@ -315,7 +277,7 @@ export class TypeView {
     const w = this.w;
     if (rid === 0 || w.kind[rid] !== Kind.Int || w.sot(rid) !== 1) return false;
     const enc = w.intEncoding(rid);
-    return (enc & INT_BOOL) === 0 && ((enc & INT_CHAR) !== 0 || w.nameIs(w.nameOff(rid), 'char'));
+    return (enc & INT_BOOL) === 0 && ((enc & INT_CHAR) !== 0 || w.strEquals(w.nameOff(rid), 'char'));
   }
 
   /** The TS type of a value of type `id` (names kept for typedefs/tags). */

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Ratio, Stats } from './measure.js';
 
 /**
@@ -81,4 +83,16 @@ export function resultOnVmlinux(b: Pick<Benchmark, 'id' | 'title'>, ctx: BenchCo
   }
   res.input = ctx.vmlinux;
   return { res, present: true };
+}
+
+/**
+ * The kernel's BTF for the in-process benchmarks: ctx.vmlinux, or the
+ * corpus copy (decompressed in memory) when the running kernel exposes no
+ * BTF (containers, CI); `missing` says why there is neither.
+ */
+export function kernelBtfBytes(ctx: BenchContext): { name: string; bytes: Uint8Array } | { missing: string } {
+  if (existsSync(ctx.vmlinux)) return { name: ctx.vmlinux, bytes: readFileSync(ctx.vmlinux) };
+  const gz = join(ctx.corpusDir, 'cilium-ebpf', 'btf', 'testdata', 'vmlinux.btf.gz');
+  if (!existsSync(gz)) return { missing: `${ctx.vmlinux} is absent and so is the corpus copy ${gz}` };
+  return { name: `${gz} (${ctx.vmlinux} is absent)`, bytes: gunzipSync(readFileSync(gz)) };
 }

@@ -1,9 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { Btf, dedupBtf, parseBtf } from '../btf/index.js';
 import { shiftIds } from '../btf/dedup/testing/shift.js';
-import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
+import { emptyResult, kernelBtfBytes, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
 import { timeInProcess } from './measure.js';
 
 /**
@@ -21,7 +18,7 @@ export const btfDedup: Benchmark = {
   title: 'Deduplicate vmlinux BTF in-process',
   run(ctx: BenchContext): BenchResult {
     const res = emptyResult(this);
-    const input = inputBytes(ctx);
+    const input = kernelBtfBytes(ctx);
     if ('missing' in input) {
       res.skipped.push({ case: 'all', reason: input.missing });
       return res;
@@ -55,10 +52,3 @@ export const btfDedup: Benchmark = {
     return res;
   },
 };
-
-function inputBytes(ctx: BenchContext): { name: string; bytes: Uint8Array } | { missing: string } {
-  if (existsSync(ctx.vmlinux)) return { name: ctx.vmlinux, bytes: readFileSync(ctx.vmlinux) };
-  const gz = join(ctx.corpusDir, 'cilium-ebpf', 'btf', 'testdata', 'vmlinux.btf.gz');
-  if (!existsSync(gz)) return { missing: `${ctx.vmlinux} is absent and so is the corpus copy ${gz}` };
-  return { name: `${gz} (${ctx.vmlinux} is absent)`, bytes: gunzipSync(readFileSync(gz)) };
-}

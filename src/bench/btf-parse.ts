@@ -1,8 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parseBtf } from '../btf/index.js';
-import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
+import { emptyResult, kernelBtfBytes, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
 import { timeInProcess } from './measure.js';
 
 /**
@@ -16,7 +13,7 @@ export const btfParse: Benchmark = {
   title: 'Parse vmlinux BTF in-process',
   run(ctx: BenchContext): BenchResult {
     const res = emptyResult(this);
-    const input = inputBytes(ctx);
+    const input = kernelBtfBytes(ctx);
     if ('missing' in input) {
       res.skipped.push({ case: 'all', reason: input.missing });
       return res;
@@ -54,14 +51,3 @@ export const btfParse: Benchmark = {
     return res;
   },
 };
-
-/** /sys/kernel/btf/vmlinux, or the corpus copy decompressed to a temporary
- * file when the running kernel exposes no BTF (containers, CI). */
-function inputBytes(ctx: BenchContext): { name: string; bytes: Uint8Array } | { missing: string } {
-  if (existsSync(ctx.vmlinux)) return { name: ctx.vmlinux, bytes: readFileSync(ctx.vmlinux) };
-  const gz = join(ctx.corpusDir, 'cilium-ebpf', 'btf', 'testdata', 'vmlinux.btf.gz');
-  if (!existsSync(gz)) return { missing: `${ctx.vmlinux} is absent and so is the corpus copy ${gz}` };
-  const tmp = join(ctx.tmpDir(), 'vmlinux.btf');
-  writeFileSync(tmp, gunzipSync(readFileSync(gz)));
-  return { name: `${gz} (${ctx.vmlinux} is absent; decompressed to a temporary file)`, bytes: readFileSync(tmp) };
-}

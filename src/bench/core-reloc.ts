@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parseBtf } from '../btf/index.js';
 import { BpfkitError } from '../internal/errors.js';
 import { listFilesRecursive } from '../internal/files.js';
 import { openObject, type BpfObject } from '../object/index.js';
 import { relocateObject } from '../reloc/index.js';
 import { essentialNameIndex } from '../reloc/match.js';
-import { emptyResult, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
+import { emptyResult, kernelBtfBytes, type BenchContext, type BenchResult, type Benchmark } from './benchmark.js';
 import { repoRoot } from './env.js';
 import { summarize, type Stats } from './measure.js';
 
@@ -25,11 +24,12 @@ export const coreReloc: Benchmark = {
   title: 'CO-RE: relocate every CO-RE object of testdata + corpus against vmlinux (in-process)',
   run(ctx: BenchContext): BenchResult {
     const res = emptyResult(this);
-    const vmlinux = vmlinuxBytes(ctx);
-    if (vmlinux === undefined) {
-      res.skipped.push({ case: 'all', reason: 'no vmlinux BTF (neither the kernel nor the corpus copy)' });
+    const input = kernelBtfBytes(ctx);
+    if ('missing' in input) {
+      res.skipped.push({ case: 'all', reason: input.missing });
       return res;
     }
+    const vmlinux = input.bytes;
     const objects = coreObjects(ctx);
     const relocCount = (btf: ReturnType<typeof parseBtf>): number => {
       let n = 0;
@@ -80,11 +80,6 @@ export const coreReloc: Benchmark = {
   },
 };
 
-function vmlinuxBytes(ctx: BenchContext): Uint8Array | undefined {
-  if (existsSync(ctx.vmlinux)) return readFileSync(ctx.vmlinux);
-  const gz = join(ctx.corpusDir, 'cilium-ebpf', 'btf', 'testdata', 'vmlinux.btf.gz');
-  return existsSync(gz) ? gunzipSync(readFileSync(gz)) : undefined;
-}
 
 /** Every object under testdata/ and the corpus that opens and has CO-RE records. */
 function coreObjects(ctx: BenchContext): BpfObject[] {

@@ -151,31 +151,13 @@ export class TextBuffer {
    * every other byte is copied as is.
    */
   cstrJson(table: Uint8Array, off: number): this {
-    let b = this.buf;
-    let p = this.pos;
-    const end = table.byteLength;
-    for (let i = off; i < end; i++) {
-      const c = table[i];
-      if (c === 0) break;
-      if (p + 2 > b.byteLength) {
-        const need = c === 34 || c === 92 || (c < 14 && c >= 8 && c !== 11) ? 2 : 1;
-        if (p + need > b.byteLength) {
-          this.pos = p;
-          this.grow(need);
-          b = this.buf;
-        }
-      }
-      if (c === 34 || c === 92) {
-        b[p++] = 92;
-        b[p++] = c;
-      } else if (c < 14 && c >= 8 && c !== 11) {
-        b[p++] = 92;
-        b[p++] = JSON_ESCAPE_LETTER[c];
-      } else {
-        b[p++] = c;
-      }
-    }
-    this.pos = p;
+    let end = table.indexOf(0, off);
+    if (end < 0) end = table.byteLength;
+    // Room for exactly the escaped text, so the output limit is met to the byte.
+    let n = 0;
+    for (let i = off; i < end; i++) n += jsonEscaped(table[i]) ? 2 : 1;
+    const b = this.reserve(n);
+    this.pos = putCstrJson(b, this.pos, table, off);
     return this;
   }
 
@@ -291,6 +273,12 @@ export function putCstrJson(b: Uint8Array, p: number, table: Uint8Array, off: nu
     }
   }
   return p;
+}
+
+/** Whether bpftool's json_writer writes byte c as a two-byte escape:
+ * `"`, `\\`, and \b \f \n \r \t. */
+function jsonEscaped(c: number): boolean {
+  return c === 34 || c === 92 || (c < 14 && c >= 8 && c !== 11);
 }
 
 /** The length of the longest NUL-terminated string in a table (a string

@@ -49,8 +49,8 @@ export class BtfWire {
    * byId[id] = offsets[id - 1], byId[0] = 0. Only for a BTF whose ids start
    * at 1 (no base), and only when the word before `offsets` in its buffer
    * is a zero that can stand for void (indexTypes leaves one there).
-   * The C dumper's per-id table uses it instead of its own copy: 0.5 MB
-   * for vmlinux.
+   * The dumpers' per-id table (dump/flat-types.ts) uses it instead of a
+   * copy of its own: 0.5 MB for vmlinux.
    */
   offsetsById(): Uint32Array | undefined {
     const o = this.offsets;

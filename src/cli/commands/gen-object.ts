@@ -41,12 +41,11 @@ export interface LinkArgs {
  * small inputs.
  */
 export function fastLinkArgs(argv: readonly string[]): LinkArgs | undefined {
-  let rest: readonly string[];
-  let out: string | undefined;
-  if (argv[0] === 'gen' && argv[1] === 'object') rest = argv.slice(2);
-  else if (argv[0] === 'link') rest = argv.slice(1);
-  else return undefined;
+  // `link` names its output with -o; `gen object` takes it first.
   const named = argv[0] === 'link';
+  if (!named && !(argv[0] === 'gen' && argv[1] === 'object')) return undefined;
+  const rest = argv.slice(named ? 1 : 2);
+  let out: string | undefined;
   const positional: string[] = [];
   let json = false;
   for (let i = 0; i < rest.length; i++) {
